@@ -1,0 +1,5 @@
+"""``python -m clerkdomains``."""
+
+from clerkdomains.cli import main
+
+main()

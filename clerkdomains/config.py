@@ -1,0 +1,345 @@
+"""The ``clerkdomains.toml`` model: one instance, one primary app, any number of satellites.
+
+``load_setup(path)`` reads and validates the file and returns a frozen
+:class:`Setup`; every problem is a :class:`~clerkdomains.errors.ConfigError`
+with a one-line message naming the file, the table and the key. Every key is
+documented in the README ("Configuration"). The secret key is never read from
+this file: ``CLERK_SECRET_KEY`` in the environment only.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import ConfigError, InputError, KeyFormatError
+from .frameworks import Framework
+from .keys import InstanceType, PublishableKey, looks_like_secret, parse_publishable_key
+from .origins import AppUrl, parse_app_url
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_NAME = "clerkdomains.toml"
+Role = Literal["primary", "satellite"]
+
+_INSTANCE_KEYS = {"publishable_key", "environment", "mail_token"}
+_COMMON_APP_KEYS = {"url", "framework", "path", "publishable_key", "sdk_version"}
+_PRIMARY_KEYS = _COMMON_APP_KEYS | {"sign_in_path", "sign_up_path", "allowed_redirect_origins"}
+_SATELLITE_KEYS = _COMMON_APP_KEYS | {"auto_sync", "proxy_url", "domain", "sign_in_url", "sign_up_url"}
+
+
+@dataclass(frozen=True)
+class Instance:
+    """The Clerk instance every app of the setup belongs to."""
+
+    instance_type: InstanceType
+    publishable_key: PublishableKey | None
+    key_source: str | None  # "config", "env CLERK_PUBLISHABLE_KEY", or None
+    mail_token: str | None = None
+
+    @property
+    def is_production(self) -> bool:
+        return self.instance_type == "production"
+
+
+@dataclass(frozen=True)
+class App:
+    """One app (primary or satellite) as the config describes it."""
+
+    role: Role
+    name: str  # "primary", "satellite 1", ...
+    url: AppUrl
+    framework: Framework
+    path: Path | None  # absolute; None when the config gives no folder
+    # primary
+    sign_in_path: str = "/sign-in"
+    sign_up_path: str = "/sign-up"
+    allowed_redirect_origins: tuple[str, ...] | None = None  # None: every satellite origin
+    # satellite
+    auto_sync: bool | None = None  # None: unset (SDK default)
+    proxy_url: str | None = None
+    domain: str | None = None  # the `domain` option; defaults to url.domain
+    sign_in_url: str | None = None
+    sign_up_url: str | None = None
+    # per-app overrides
+    publishable_key: PublishableKey | None = None  # only when it differs from the instance's
+    sdk_version: str | None = None  # @clerk/backend version the app runs, if known
+
+    @property
+    def is_satellite(self) -> bool:
+        return self.role == "satellite"
+
+    @property
+    def origin(self) -> str:
+        return self.url.origin
+
+
+@dataclass(frozen=True)
+class Setup:
+    path: Path | None
+    instance: Instance
+    primary: App
+    satellites: tuple[App, ...] = field(default_factory=tuple)
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    @property
+    def apps(self) -> tuple[App, ...]:
+        return (self.primary, *self.satellites)
+
+    def key_for(self, app: App) -> PublishableKey | None:
+        return app.publishable_key or self.instance.publishable_key
+
+    def sign_in_url(self, app: App) -> str:
+        """The sign-in URL an app uses: a path on the primary, the primary's absolute URL on a satellite."""
+        if not app.is_satellite:
+            return app.sign_in_path
+        return app.sign_in_url or self.primary.origin + self.primary.sign_in_path
+
+    def sign_up_url(self, app: App) -> str:
+        if not app.is_satellite:
+            return app.sign_up_path
+        return app.sign_up_url or self.primary.origin + self.primary.sign_up_path
+
+    def domain_of(self, app: App) -> str:
+        return app.domain if app.domain is not None else app.url.domain
+
+    def allowed_redirect_origins(self) -> tuple[str, ...]:
+        if self.primary.allowed_redirect_origins is not None:
+            return self.primary.allowed_redirect_origins
+        return tuple(dict.fromkeys(s.origin for s in self.satellites))
+
+    def app_for_url(self, url: str) -> App | None:
+        """The app whose origin matches ``url`` (None when none does)."""
+        try:
+            origin = parse_app_url(url).origin
+        except InputError:
+            return None
+        return next((a for a in self.apps if a.origin == origin), None)
+
+
+# --- loading ------------------------------------------------------------------------
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """``clerkdomains.toml`` in ``start`` or its parents."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_setup(path: Path | str | None = None, *, env: Mapping[str, str] | None = None) -> Setup:
+    """Read and validate a clerkdomains.toml (found upwards from the cwd when ``path`` is None)."""
+    if path is None:
+        found = find_config()
+        if found is None:
+            raise ConfigError(f"no {CONFIG_NAME} here or in a parent folder",
+                              hint="run `clerkdomains init` or pass --config FILE")
+        path = found
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file", hint="run `clerkdomains init` or pass --config FILE") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return setup_from_dict(data, path=path.resolve(), env=os.environ if env is None else env)
+
+
+def setup_from_dict(data: Mapping[str, Any], *, path: Path | None = None,
+                    env: Mapping[str, str] | None = None) -> Setup:
+    where = str(path.name if path else CONFIG_NAME)
+    env = {} if env is None else env
+    root = path.parent if path else Path.cwd()
+    _no_unknown(data, {"instance", "primary", "satellite"}, where, "")
+
+    instance = _instance(_table(data, "instance", where, required=False), where, env)
+    primary_data = _table(data, "primary", where, required=True)
+    primary = _app(primary_data, "primary", "primary", where, root, instance)
+    sats_raw = data.get("satellite", [])
+    if isinstance(sats_raw, dict):
+        sats_raw = [sats_raw]
+    if not isinstance(sats_raw, list) or not all(isinstance(s, dict) for s in sats_raw):
+        raise ConfigError(f"{where}: [[satellite]] must be an array of tables")
+    satellites = tuple(
+        _app(s, "satellite", f"satellite {i}", where, root, instance) for i, s in enumerate(sats_raw, 1)
+    )
+    origins = [primary.origin] + [s.origin for s in satellites]
+    dupes = sorted({o for o in origins if origins.count(o) > 1})
+    if dupes:
+        raise ConfigError(f"{where}: two apps share the origin {dupes[0]}")
+    return Setup(path=path, instance=instance, primary=primary, satellites=satellites)
+
+
+def _table(data: Mapping[str, Any], name: str, where: str, *, required: bool) -> Mapping[str, Any]:
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise ConfigError(f"{where}: missing [{name}] table")
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: [{name}] must be a table")
+    return value
+
+
+def _no_unknown(data: Mapping[str, Any], allowed: set[str], where: str, table: str) -> None:
+    for key in data:
+        if key not in allowed:
+            place = f"[{table}] " if table else ""
+            raise ConfigError(f"{where}: {place}unknown key {key!r} (known: {', '.join(sorted(allowed))})")
+
+
+def _str(data: Mapping[str, Any], key: str, where: str, table: str, *, default: str | None = None) -> str | None:
+    value = data.get(key, default)
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"{where}: [{table}] {key} must be a string")
+    return value
+
+
+def _parse_key(text: str, where: str, table: str) -> PublishableKey:
+    if looks_like_secret(text):
+        raise ConfigError(f"{where}: [{table}] publishable_key holds a secret key; "
+                          "secret keys belong in the CLERK_SECRET_KEY environment variable only")
+    try:
+        return parse_publishable_key(text)
+    except KeyFormatError as exc:
+        raise ConfigError(f"{where}: [{table}] publishable_key: {exc.message}") from None
+
+
+def _instance(data: Mapping[str, Any], where: str, env: Mapping[str, str]) -> Instance:
+    _no_unknown(data, _INSTANCE_KEYS, where, "instance")
+    key_text = _str(data, "publishable_key", where, "instance")
+    source = "config" if key_text else None
+    if not key_text and env.get("CLERK_PUBLISHABLE_KEY"):
+        key_text, source = env["CLERK_PUBLISHABLE_KEY"], "env CLERK_PUBLISHABLE_KEY"
+    key = _parse_key(key_text, where, "instance") if key_text else None
+    environment = _str(data, "environment", where, "instance")
+    if environment is not None and environment not in ("development", "production"):
+        raise ConfigError(f"{where}: [instance] environment must be \"development\" or \"production\", "
+                          f"not {environment!r}")
+    if key and environment and key.instance_type != environment:
+        raise ConfigError(f"{where}: [instance] environment is {environment!r} but the publishable key "
+                          f"is a {key.instance_type} key")
+    instance_type = key.instance_type if key else environment
+    if instance_type is None:
+        raise ConfigError(f"{where}: [instance] needs publishable_key or environment "
+                          "(or CLERK_PUBLISHABLE_KEY in the environment)")
+    mail = _str(data, "mail_token", where, "instance")
+    return Instance(instance_type=instance_type, publishable_key=key, key_source=source,  # type: ignore[arg-type]
+                    mail_token=mail or None)
+
+
+def _path_value(value: str, key: str, where: str, table: str) -> str:
+    if not value.startswith("/"):
+        raise ConfigError(f"{where}: [{table}] {key} must start with '/', got {value!r}")
+    return value
+
+
+def _app(data: Mapping[str, Any], role: Role, name: str, where: str, root: Path, instance: Instance) -> App:
+    table = "primary" if role == "primary" else "[satellite]"
+    label = "primary" if role == "primary" else name
+    _no_unknown(data, _PRIMARY_KEYS if role == "primary" else _SATELLITE_KEYS, where, table if role == "primary" else f"{name}")
+    url_text = _str(data, "url", where, label)
+    if not url_text:
+        raise ConfigError(f"{where}: [{label}] url is required")
+    try:
+        url = parse_app_url(url_text, what=f"[{label}] url")
+    except InputError as exc:
+        raise ConfigError(f"{where}: {exc.message}") from None
+    if url.url.rstrip("/") != url.origin:
+        raise ConfigError(f"{where}: [{label}] url must be an origin (scheme://host[:port]), got {url_text!r}")
+    fw_text = _str(data, "framework", where, label, default="nextjs") or "nextjs"
+    try:
+        framework = Framework(fw_text)
+    except ValueError:
+        names = ", ".join(f.value for f in Framework)
+        raise ConfigError(f"{where}: [{label}] unknown framework {fw_text!r} (one of: {names})") from None
+    path_text = _str(data, "path", where, label)
+    path = (root / path_text).resolve() if path_text else None
+    key_text = _str(data, "publishable_key", where, label)
+    key = _parse_key(key_text, where, label) if key_text else None
+    if key and instance.publishable_key and key.key == instance.publishable_key.key:
+        key = None
+    common: dict[str, Any] = {"role": role, "name": name, "url": url, "framework": framework, "path": path,
+                                  "publishable_key": key, "sdk_version": _str(data, "sdk_version", where, label)}
+    if role == "primary":
+        aro = data.get("allowed_redirect_origins")
+        if aro is not None and (not isinstance(aro, list) or not all(isinstance(o, str) for o in aro)):
+            raise ConfigError(f"{where}: [primary] allowed_redirect_origins must be a list of strings")
+        return App(**common,
+                   sign_in_path=_path_value(_str(data, "sign_in_path", where, label, default="/sign-in") or "",
+                                            "sign_in_path", where, label),
+                   sign_up_path=_path_value(_str(data, "sign_up_path", where, label, default="/sign-up") or "",
+                                            "sign_up_path", where, label),
+                   allowed_redirect_origins=tuple(aro) if aro is not None else None)
+    auto_sync = data.get("auto_sync")
+    if auto_sync is not None and not isinstance(auto_sync, bool):
+        raise ConfigError(f"{where}: [{label}] auto_sync must be true or false")
+    proxy = _str(data, "proxy_url", where, label)
+    if proxy is not None and not (proxy.startswith("/") or proxy.startswith(("http://", "https://"))):
+        raise ConfigError(f"{where}: [{label}] proxy_url must be an absolute URL or a path starting with '/', "
+                          f"got {proxy!r}")
+    return App(**common, auto_sync=auto_sync, proxy_url=proxy or None,
+               domain=_str(data, "domain", where, label),
+               sign_in_url=_str(data, "sign_in_url", where, label),
+               sign_up_url=_str(data, "sign_up_url", where, label))
+
+
+def setup_to_dict(setup: Setup) -> dict[str, Any]:
+    """The TOML data of a setup (what ``init`` writes with tomli-w)."""
+    inst: dict[str, Any] = {}
+    if setup.instance.publishable_key and setup.instance.key_source == "config":
+        inst["publishable_key"] = setup.instance.publishable_key.key
+    else:
+        inst["environment"] = setup.instance.instance_type
+    if setup.instance.mail_token:
+        inst["mail_token"] = setup.instance.mail_token
+
+    def rel(p: Path | None) -> str | None:
+        if p is None:
+            return None
+        try:
+            return os.path.relpath(p, setup.root)
+        except ValueError:
+            return str(p)
+
+    def app(a: App) -> dict[str, Any]:
+        out: dict[str, Any] = {"url": a.origin, "framework": a.framework.value}
+        if a.path is not None:
+            out["path"] = rel(a.path)
+        if a.role == "primary":
+            out["sign_in_path"] = a.sign_in_path
+            out["sign_up_path"] = a.sign_up_path
+            if a.allowed_redirect_origins is not None:
+                out["allowed_redirect_origins"] = list(a.allowed_redirect_origins)
+        else:
+            out["auto_sync"] = bool(a.auto_sync)
+            for key in ("proxy_url", "domain", "sign_in_url", "sign_up_url"):
+                if getattr(a, key) is not None:
+                    out[key] = getattr(a, key)
+        if a.publishable_key:
+            out["publishable_key"] = a.publishable_key.key
+        if a.sdk_version:
+            out["sdk_version"] = a.sdk_version
+        return out
+
+    data: dict[str, Any] = {"instance": inst, "primary": app(setup.primary)}
+    if setup.satellites:
+        data["satellite"] = [app(s) for s in setup.satellites]
+    return data

@@ -1,0 +1,237 @@
+"""Clerk keys: publishable-key parsing, the Frontend API host, cookie suffixes, secret-key types.
+
+Follows ``../shared/clerk-protocol.md`` §1 (``parsePublishableKey`` of
+``@clerk/shared`` 4.41.0) and §2.2 (cookie suffix). Error texts are the SDK's
+first lines, so users can match them against what their app printed.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from .errors import KeyFormatError
+
+InstanceType = Literal["development", "production"]
+
+LIVE_PREFIX = "pk_live_"
+TEST_PREFIX = "pk_test_"
+
+MSG_MISSING = "Publishable key is missing."
+MSG_FORMAT = "Publishable key not valid (expected format: pk_test_... or pk_live_...)."
+MSG_DECODE = "Publishable key not valid: Failed to decode key."
+MSG_DECODED = "Publishable key not valid: Decoded key has invalid format."
+
+_DEV_HOST = re.compile(r"^(([a-z]+)-){2}([0-9]{1,2})\.clerk\.accounts([a-z.]*)(dev|com)$", re.I)
+_LEGACY_DEV_SUFFIXES = (".lcl.dev", ".lclstage.dev", ".lclclerk.com")
+
+
+@dataclass(frozen=True)
+class PublishableKey:
+    """A parsed publishable key. ``frontend_api`` is the host encoded in the key."""
+
+    key: str
+    instance_type: InstanceType
+    frontend_api: str
+
+    @property
+    def is_production(self) -> bool:
+        return self.instance_type == "production"
+
+    @property
+    def cookie_suffix(self) -> str:
+        return cookie_suffix(self.key)
+
+    def frontend_api_for(
+        self, *, domain: str | None = None, is_satellite: bool = False, proxy_url: str | None = None
+    ) -> str:
+        """The Frontend API an app with these options talks to (SDK override rules):
+        ``proxy_url`` verbatim; else ``clerk.<domain>`` for a production satellite
+        (verbatim concatenation, exactly as the server SDK does); else the key's host."""
+        if proxy_url:
+            return proxy_url
+        if self.is_production and is_satellite and domain:
+            return "clerk." + domain
+        return self.frontend_api
+
+
+def _forgiving_b64decode(text: str) -> bytes:
+    """``atob`` semantics: padding optional, whitespace ignored, anything else fails."""
+    data = re.sub(r"[\t\n\f\r ]", "", text)
+    if len(data) % 4 == 0 and data.endswith("="):
+        data = data[:-2] if data.endswith("==") else data[:-1]
+    if len(data) % 4 == 1 or not re.fullmatch(r"[A-Za-z0-9+/]*", data):
+        raise ValueError("not base64")
+    return base64.b64decode(data + "=" * (-len(data) % 4), validate=True)
+
+
+def parse_publishable_key(key: str | None) -> PublishableKey:
+    """Parse a publishable key or raise :class:`KeyFormatError` with the SDK's text."""
+    key = (key or "").strip()
+    if not key:
+        raise KeyFormatError(MSG_MISSING, hint="set [instance] publishable_key or CLERK_PUBLISHABLE_KEY")
+    parts = key.split("_")
+    if not key.startswith((LIVE_PREFIX, TEST_PREFIX)) or len(parts) != 3 or not parts[2]:
+        raise KeyFormatError(MSG_FORMAT, hint="copy the key from the Clerk Dashboard → API keys")
+    try:
+        decoded = _forgiving_b64decode(parts[2]).decode("latin-1")
+    except (ValueError, binascii.Error):
+        raise KeyFormatError(MSG_DECODE, hint="the part after pk_live_/pk_test_ is not base64") from None
+    if not decoded.endswith("$") or decoded.count("$") != 1 or "." not in decoded[:-1]:
+        raise KeyFormatError(MSG_DECODED, hint="the key does not encode a Frontend API host")
+    instance: InstanceType = "production" if key.startswith(LIVE_PREFIX) else "development"
+    return PublishableKey(key=key, instance_type=instance, frontend_api=decoded[:-1])
+
+
+def is_publishable_key(key: str | None) -> bool:
+    try:
+        parse_publishable_key(key)
+    except KeyFormatError:
+        return False
+    return True
+
+
+def build_publishable_key(frontend_api: str, instance_type: InstanceType | None = None) -> str:
+    """The key Clerk would issue for a Frontend API host (padding stripped).
+
+    Without ``instance_type`` the prefix follows Clerk's own rule: ``pk_test_``
+    for development Frontend API hosts, else ``pk_live_``."""
+    if instance_type is None:
+        instance_type = "development" if is_development_fapi_host(frontend_api) else "production"
+    prefix = TEST_PREFIX if instance_type == "development" else LIVE_PREFIX
+    return prefix + base64.b64encode(f"{frontend_api}$".encode()).decode().rstrip("=")
+
+
+def is_development_fapi_host(host: str) -> bool:
+    host = host.lower()
+    if _DEV_HOST.match(host):
+        return True
+    return (
+        host.startswith("clerk.")
+        and host.endswith(_LEGACY_DEV_SUFFIXES)
+        and not host.endswith(".prod.lclclerk.com")
+    )
+
+
+def cookie_suffix(publishable_key: str) -> str:
+    """First 8 characters of the URL-safe base64 SHA-1 of the exact key string."""
+    digest = hashlib.sha1(publishable_key.encode()).digest()
+    return base64.b64encode(digest).decode().replace("+", "-").replace("/", "_")[:8]
+
+
+def accounts_portal_url(frontend_api: str) -> str:
+    """The Account Portal origin derived from a Frontend API host (``buildAccountsBaseUrl``)."""
+    host = re.sub(r"^https?://", "", frontend_api)
+    if host.startswith("clerk.accountsstage."):
+        host = host.replace("clerk.accountsstage.", "accountsstage.", 1)
+    elif "clerk.accounts." in host:
+        host = host.replace("clerk.accounts.", "accounts.", 1)
+    elif host.startswith("clerk."):
+        host = host.replace("clerk.", "accounts.", 1)
+    return "https://" + host
+
+
+# --- secret keys -----------------------------------------------------------------
+
+SecretKind = Literal["secret", "machine-secret", "machine-token"]
+
+
+@dataclass(frozen=True)
+class SecretKey:
+    """What can safely be said about a secret: its kind and instance type. Never the key."""
+
+    kind: SecretKind
+    instance_type: InstanceType | None
+    prefix: str
+
+    @property
+    def masked(self) -> str:
+        return self.prefix + "*********"
+
+
+def parse_secret_key(key: str) -> SecretKey | None:
+    """Recognise a secret key (``sk_test_``/``sk_live_``, legacy ``test_``/``live_``),
+    a machine secret (``ak_``) or a machine token (``mt_``, ``oat_``); None otherwise."""
+    key = key.strip()
+    for prefix, instance in (("sk_test_", "development"), ("test_", "development"),
+                             ("sk_live_", "production"), ("live_", "production")):
+        if key.startswith(prefix) and len(key) > len(prefix):
+            return SecretKey("secret", instance, prefix)  # type: ignore[arg-type]
+    if key.startswith("ak_") and len(key) > 3:
+        return SecretKey("machine-secret", None, "ak_")
+    for prefix in ("mt_", "oat_"):
+        if key.startswith(prefix) and len(key) > len(prefix):
+            return SecretKey("machine-token", None, prefix)
+    return None
+
+
+def looks_like_secret(value: str) -> bool:
+    return parse_secret_key(value) is not None
+
+
+# --- key inspect ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyInspection:
+    """What ``clerkdomains key inspect`` reports. Never holds a secret key's text."""
+
+    kind: str  # "publishable", "secret", "machine-secret", "machine-token"
+    instance_type: InstanceType | None
+    frontend_api: str | None = None
+    satellite_frontend_api: str | None = None
+    accounts_portal: str | None = None
+    cookie_suffix: str | None = None
+    findings: tuple = ()
+
+    def to_data(self) -> dict[str, object]:
+        return {
+            "key": {
+                "kind": self.kind,
+                "instance_type": self.instance_type,
+                "frontend_api": self.frontend_api,
+                "satellite_frontend_api": self.satellite_frontend_api,
+                "accounts_portal": self.accounts_portal,
+                "cookie_suffix": self.cookie_suffix,
+            }
+        }
+
+
+def inspect_key(text: str, *, domain: str | None = None) -> KeyInspection:
+    """Decode a publishable key (or recognise a secret); raise KeyFormatError for anything else."""
+    from . import findings as F
+
+    text = (text or "").strip()
+    secret = parse_secret_key(text)
+    if secret is not None:
+        return KeyInspection(kind=secret.kind, instance_type=secret.instance_type, findings=(
+            F.warning("key.secret-given", "key", f"this is a {secret.kind.replace('-', ' ')} key "
+                      f"({secret.masked}); only its type is shown",
+                      "treat it as exposed if it was pasted somewhere shared, and rotate it in the Dashboard"),
+        ))
+    pk = parse_publishable_key(text)
+    found = []
+    sat_fapi = None
+    if domain is not None:
+        if pk.is_production:
+            sat_fapi = pk.frontend_api_for(domain=domain, is_satellite=True)
+            if "://" in domain or domain.startswith("clerk."):
+                found.append(F.error(
+                    "satellite.domain.not-bare-host", "--domain",
+                    f"domain {domain!r} gives the Frontend API host {sat_fapi!r}",
+                    "give the satellite's bare host[:port], e.g. satellite.dev"))
+        else:
+            found.append(F.info("key.domain-ignored", "--domain",
+                                "development keys ignore `domain`: a dev satellite talks to the key's own "
+                                "Frontend API host"))
+    if pk.is_production and is_development_fapi_host(pk.frontend_api):
+        found.append(F.warning("key.live-on-dev-host", "key",
+                               f"a pk_live_ key that encodes the development host {pk.frontend_api}"))
+    return KeyInspection(
+        kind="publishable", instance_type=pk.instance_type, frontend_api=pk.frontend_api,
+        satellite_frontend_api=sat_fapi, accounts_portal=accounts_portal_url(pk.frontend_api),
+        cookie_suffix=pk.cookie_suffix, findings=tuple(found))

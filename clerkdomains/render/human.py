@@ -1,0 +1,74 @@
+"""Shared pieces of ``--format human`` output, built with Rich and returned as text.
+
+Only this module and ``clerkdomains/render/human_*.py`` import Rich. Everything
+returns a string: the command line decides where it goes. User-controlled text
+is escaped (``rich.markup.escape``) or printed with markup off.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from clerkdomains.findings import Finding, Severity, sort_findings
+
+STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+LABEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
+
+
+def to_text(renderables: Iterable[Any], *, color: bool = False, width: int = 100) -> str:
+    """Render Rich renderables to a string (ANSI codes only when ``color``)."""
+    from rich.console import Console
+
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=color, no_color=not color, width=width,
+                      soft_wrap=False, highlight=False, color_system="standard" if color else None)
+    for item in renderables:
+        console.print(item)
+    return buf.getvalue()
+
+
+def findings_block(findings: Sequence[Finding]) -> list[Any]:
+    """One entry per finding: severity, code, subject, message, where, fix."""
+    from rich.markup import escape
+    from rich.text import Text
+
+    out: list[Any] = []
+    for f in sort_findings(findings):
+        head = Text()
+        head.append(f"{LABEL[f.severity]:7} ", style=STYLE[f.severity])
+        head.append(f.code, style="bold")
+        head.append(f"  {f.subject}", style="dim")
+        out.append(head)
+        out.append(Text("        " + f.message))
+        if f.file:
+            where = f.file + (f":{f.line}" if f.line else "")
+            out.append(Text("        at " + where, style="dim"))
+        if f.hint:
+            out.append(Text.from_markup("        [green]fix:[/green] " + escape(f.hint)))
+    return out
+
+
+def summary_line(findings: Sequence[Finding]) -> str:
+    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+    if not findings:
+        return "no problems found"
+    parts = [f"{counts[s]} {LABEL[s]}{'s' if counts[s] != 1 else ''}" for s in Severity if counts[s]]
+    return ", ".join(parts)
+
+
+def key_value_table(rows: Iterable[tuple[str, str]], title: str | None = None) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(show_header=False, box=None, title=title, title_justify="left", pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for k, v in rows:
+        table.add_row(Text(k), Text(v))
+    return table
+
+
+def render_findings(findings: Sequence[Finding], *, color: bool = False, width: int = 100) -> str:
+    return to_text(findings_block(findings), color=color, width=width)

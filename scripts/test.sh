@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs everything the test suite needs on a fresh Debian machine, then runs it.
+#   Debian packages: knot (authoritative DNS server for the dns tests), nodejs/npm if missing
+#   Python: a .venv with clerkdomains and its test extras
+#   npm: the pinned packages of tests/node/package-lock.json (real @clerk/* SDKs, next, react, typescript)
+# Extra arguments go to pytest, e.g. `bash scripts/test.sh -k dns -x`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+debs=(knot knot-dnsutils)
+command -v node >/dev/null 2>&1 || debs+=(nodejs)
+command -v npm >/dev/null 2>&1 || debs+=(npm)
+missing=()
+for p in "${debs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+
+(cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
+
+exec .venv/bin/python -m pytest "$@"

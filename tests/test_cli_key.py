@@ -1,0 +1,60 @@
+"""`clerkdomains key inspect` through the real command line (CliRunner): exit codes, stdout, stderr."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from clerkdomains.cli import app
+
+runner = CliRunner()
+DEV = "pk_test_Zm9vLWJhci0xMy5jbGVyay5hY2NvdW50cy5kZXYk"
+
+
+def test_inspect_json() -> None:
+    result = runner.invoke(app, ["key", "inspect", DEV, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["schema_version"] == 1 and data["command"] == "key inspect" and data["ok"] is True
+    assert data["key"]["frontend_api"] == "foo-bar-13.clerk.accounts.dev"
+    assert data["key"]["cookie_suffix"] == "nx2hSE6I"
+    assert result.stderr == ""
+
+
+def test_inspect_human() -> None:
+    result = runner.invoke(app, ["key", "inspect", DEV])
+    assert result.exit_code == 0
+    assert "foo-bar-13.clerk.accounts.dev" in result.stdout
+    assert "\x1b[" not in result.stdout
+
+
+def test_inspect_reads_stdin() -> None:
+    result = runner.invoke(app, ["key", "inspect", "-", "--json"], input=DEV + "\n")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["key"]["instance_type"] == "development"
+
+
+def test_malformed_key_is_one_line_exit_2() -> None:
+    result = runner.invoke(app, ["key", "inspect", "pk_live_aW52YWxpZGtleSQ="])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "Publishable key not valid: Decoded key has invalid format." in lines[0]
+    assert "[exit 2]" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_secret_key_shows_only_type() -> None:
+    result = runner.invoke(app, ["key", "inspect", "sk_live_TOPSECRETVALUE", "--json"])
+    assert result.exit_code == 0
+    assert "TOPSECRETVALUE" not in result.stdout + result.stderr
+    assert json.loads(result.stdout)["key"]["kind"] == "secret"
+
+
+def test_bad_domain_is_a_problem_exit_1() -> None:
+    result = runner.invoke(app, ["key", "inspect", "pk_live_Y2xlcmsucHJpbWFyeS5jb20k", "--domain",
+                                 "https://satellite.dev", "--json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["findings"][0]["code"] == "satellite.domain.not-bare-host"
