@@ -59,6 +59,11 @@ def _register() -> None:
     from . import key_cmd
 
     app.add_typer(key_cmd.app, name="key")
+    # register: init
+    # register: check
+    # register: dns
+    # register: token
+    # register: trace-sync
 
 
 _register()
