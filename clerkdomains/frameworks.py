@@ -7,6 +7,7 @@ not a template lives here, so ``init``, ``check`` and ``trace-sync`` agree.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 
@@ -89,14 +90,12 @@ def framework_info(framework: Framework | str) -> FrameworkInfo:
 
 
 def is_truthy_env(value: str | None) -> bool:
-    """How Clerk's SDKs read a boolean env var such as ``*_IS_SATELLITE``:
-    ``true`` in any case, or a positive number."""
+    """How Clerk's SDKs read a boolean env var such as ``*_IS_SATELLITE`` (``isTruthy`` of
+    @clerk/shared 4.41.0): ``true`` in any case (no trimming), or ``parseInt(value, 10) > 0``,
+    so ``"1 "`` and ``"2abc"`` are true while ``"0.5"``, ``" true"`` and ``"yes"`` are false."""
     if value is None:
         return False
-    text = value.strip()
-    if text.lower() == "true":
-        return True
-    try:
-        return float(text) > 0
-    except ValueError:
-        return False
+    if value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    number = re.match(r"\s*([+-]?[0-9]+)", value)
+    return number is not None and int(number.group(1)) > 0

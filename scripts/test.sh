@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian machine, then runs it.
-#   Debian packages: knot (authoritative DNS server for the dns tests), nodejs/npm if missing
+#   Debian packages: knot (authoritative DNS server for the dns tests), chromium (HAR tests), nodejs/npm if missing
 #   Python: a .venv with clerkdomains and its test extras
 #   npm: the pinned packages of tests/node/package-lock.json (real @clerk/* SDKs, next, react, typescript)
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh -k dns -x`.
@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 debs=(knot knot-dnsutils)
+debs+=(chromium)  # headless browser that records the HAR fixtures' flows (driven by Playwright, never `playwright install`)
 command -v node >/dev/null 2>&1 || debs+=(nodejs)
 command -v npm >/dev/null 2>&1 || debs+=(npm)
 missing=()

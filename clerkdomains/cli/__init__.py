@@ -59,11 +59,21 @@ def _register() -> None:
     from . import key_cmd
 
     app.add_typer(key_cmd.app, name="key")
-    # register: init
-    # register: check
-    # register: dns
-    # register: token
-    # register: trace-sync
+    from . import init_cmd
+
+    app.command("init")(init_cmd.init)
+    from . import check_cmd
+
+    app.command("check")(check_cmd.check)
+    from . import dns_cmd
+
+    app.add_typer(dns_cmd.app, name="dns")
+    from . import token_cmd
+
+    app.add_typer(token_cmd.app, name="token")
+    from . import trace_cmd
+
+    app.command("trace-sync")(trace_cmd.trace_sync)
 
 
 _register()

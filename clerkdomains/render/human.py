@@ -17,13 +17,14 @@ STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: 
 LABEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
 
 
-def to_text(renderables: Iterable[Any], *, color: bool = False, width: int = 100) -> str:
-    """Render Rich renderables to a string (ANSI codes only when ``color``)."""
+def to_text(renderables: Iterable[Any], *, color: bool = False, width: int = 100, soft_wrap: bool = False) -> str:
+    """Render Rich renderables to a string (ANSI codes only when ``color``; ``soft_wrap``
+    leaves long lines such as URLs unbroken)."""
     from rich.console import Console
 
     buf = io.StringIO()
     console = Console(file=buf, force_terminal=color, no_color=not color, width=width,
-                      soft_wrap=False, highlight=False, color_system="standard" if color else None)
+                      soft_wrap=soft_wrap, highlight=False, color_system="standard" if color else None)
     for item in renderables:
         console.print(item)
     return buf.getvalue()

@@ -1,0 +1,135 @@
+"""``clerkdomains token decode|verify``: read and verify Clerk session tokens like the SDK."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ._common import ColorOpt, JsonFlag, emit, err, finish, pick_format
+
+app = typer.Typer(no_args_is_help=True, help="Decode and verify Clerk session tokens.")
+
+
+class TokenFormat(str, enum.Enum):
+    HUMAN = "human"
+    JSON = "json"
+    GITHUB = "github"
+
+
+TokenArg = Annotated[str | None, typer.Argument(
+    help="A token, a 'Cookie:' header line, '__session=...' pairs, or - for stdin.", show_default=False)]
+FormatOpt = Annotated[TokenFormat, typer.Option("--format", "-f", envvar="CLERKDOMAINS_FORMAT")]
+ShowTokenOpt = Annotated[bool, typer.Option("--show-token", help="Also print the raw token.")]
+NowOpt = Annotated[str | None, typer.Option(
+    "--now", help="Judge the token as of this moment: ISO 8601 time or unix seconds.")]
+
+
+def _read_input(token: str | None) -> str:
+    import sys
+
+    if token is None or token == "-":
+        return sys.stdin.read()
+    return token
+
+
+def _parse_now(text: str | None) -> float | None:
+    if text is None:
+        return None
+    import datetime as dt
+
+    from clerkdomains.errors import InputError
+
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"--now {text!r} is neither an ISO 8601 time nor unix seconds") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.timestamp()
+
+
+@app.command("decode")
+def decode(
+    token: TokenArg = None,
+    show_token: ShowTokenOpt = False,
+    now: NowOpt = None,
+    fmt: FormatOpt = TokenFormat.HUMAN,
+    json_: JsonFlag = False,
+    color: ColorOpt = "auto",  # type: ignore[assignment]
+) -> None:
+    """Show a token's header and claims with readable times and what each Clerk claim means.
+
+    Nothing is verified. Exit 2 when the input holds no decodable token.
+    """
+    from clerkdomains.render.human_token import render_decode
+    from clerkdomains.tokens import decode_unverified
+    from clerkdomains.tokens.inputs import find_token
+    from clerkdomains.tokens.report import decode_report
+
+    source = find_token(_read_input(token))
+    report = decode_report(source, decode_unverified(source.token), now=_parse_now(now),
+                           show_token=show_token)
+    emit("token decode", report, pick_format(fmt, json_), color=color,
+         human=lambda c, w: render_decode(report, color=c, width=w))
+    finish(report.findings)
+
+
+@app.command("verify")
+def verify(
+    token: TokenArg = None,
+    authorized_party: Annotated[list[str] | None, typer.Option(
+        "--authorized-party", metavar="ORIGIN", help="An accepted azp origin (repeatable). Default with --config: "
+        "every app origin.")] = None,
+    issuer: Annotated[list[str] | None, typer.Option(
+        "--issuer", metavar="URL", help="An accepted iss (repeatable). Default with --config: each app's Frontend API URL.")] = None,
+    config: Annotated[Path | None, typer.Option(
+        "--config", "-c", envvar="CLERKDOMAINS_CONFIG", dir_okay=False,
+        help="clerkdomains.toml: accept every app origin as azp and each app's Frontend API as iss "
+             "(only when given; verify never searches for one).")] = None,
+    clock_skew: Annotated[float, typer.Option("--clock-skew", help="Allowed clock skew in seconds.")] = 5.0,
+    now: NowOpt = None,
+    jwt_key: Annotated[Path | None, typer.Option(
+        "--jwt-key", dir_okay=False, help="PEM public key (like CLERK_JWT_KEY): no network.")] = None,
+    jwks: Annotated[str | None, typer.Option("--jwks", metavar="FILE|URL", help="JWKS file or URL.")] = None,
+    api_url: Annotated[str | None, typer.Option(
+        "--api-url", envvar="CLERK_API_URL", help="Backend API base URL for /v1/jwks (with CLERK_SECRET_KEY).")] = None,
+    cacert: Annotated[Path | None, typer.Option(
+        "--cacert", dir_okay=False, help="CA bundle for https key URLs.")] = None,
+    batch: Annotated[bool, typer.Option(
+        "--batch", help="One token per stdin line; one JSON result per line; summary on stderr.")] = False,
+    show_token: ShowTokenOpt = False,
+    fmt: FormatOpt = TokenFormat.HUMAN,
+    json_: JsonFlag = False,
+    color: ColorOpt = "auto",  # type: ignore[assignment]
+) -> None:
+    """Verify a session token in @clerk/backend's order and report the SDK's reason code.
+
+    Keys: --jwt-key, --jwks, CLERK_JWT_KEY, CLERK_SECRET_KEY (Backend API /v1/jwks), else the
+    Frontend API's /.well-known/jwks.json. Exit 0 valid, 1 invalid, 2 not a token, 3 keys
+    could not be fetched.
+    """
+    from clerkdomains.tokens.runner import VerifyOptions, run_batch, run_single
+
+    options = VerifyOptions(
+        authorized_parties=authorized_party or [], issuers=issuer or [], config=config,
+        clock_skew_ms=clock_skew * 1000, now=_parse_now(now), jwt_key=jwt_key, jwks=jwks,
+        api_url=api_url, cacert=str(cacert) if cacert else None)
+    if batch:
+        import sys
+
+        code, summary = run_batch(sys.stdin, sys.stdout, options)
+        err(summary)
+        raise typer.Exit(code)
+    from clerkdomains.render.human_token import render_verify
+
+    report = run_single(_read_input(token), options, show_token=show_token)
+    emit("token verify", report, pick_format(fmt, json_), color=color,
+         human=lambda c, w: render_verify(report, color=c, width=w))
+    finish(report.findings, 0 if report.ok else 1)

@@ -1,0 +1,170 @@
+"""``clerkdomains trace-sync``: follow the satellite sync / handshake chain hop by hop.
+
+``--simulate`` runs the offline model (clerkdomains.sync) from clerkdomains.toml. Live
+tracing of a URL (and ``--har``) will slot in next to it as further modes of this command.
+"""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ._common import ColorOpt, ConfigOpt, JsonFlag, emit, finish, out, pick_format
+
+
+class TraceFormat(str, enum.Enum):
+    HUMAN = "human"
+    JSON = "json"
+    MERMAID = "mermaid"
+
+
+class Scenario(str, enum.Enum):
+    SIGNED_IN = "signed-in"
+    SIGNED_OUT = "signed-out"
+
+
+class LinkKind(str, enum.Enum):
+    BUILT = "built"
+    HARDCODED = "hardcoded"
+
+
+class BrowserKind(str, enum.Enum):
+    CHROME = "chrome"
+    SAFARI = "safari"
+
+
+class InstanceKind(str, enum.Enum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+def trace_sync(
+    url: Annotated[str | None, typer.Argument(
+        help="URL to start from (same as --start). Live tracing of a URL without --simulate is not available yet.",
+        show_default=False)] = None,
+    simulate: Annotated[bool, typer.Option("--simulate", help="Simulate the chain offline from the config.")] = False,
+    config: ConfigOpt = None,
+    start: Annotated[str | None, typer.Option(
+        "--start", help="URL the browser opens first (default: the first satellite's URL).")] = None,
+    scenario: Annotated[Scenario, typer.Option(
+        help="signed-in: the user holds a session on the primary and signs in there; signed-out: nobody does.")
+    ] = Scenario.SIGNED_IN,
+    link: Annotated[LinkKind, typer.Option(
+        help="How the satellite links to sign-in: built by buildSignInUrl(), or hard-coded.")] = LinkKind.BUILT,
+    method: Annotated[str, typer.Option(help="Method of the first request.")] = "GET",
+    cookie: Annotated[list[str] | None, typer.Option(
+        "--cookie", help="NAME=VALUE cookie the browser holds for the start URL (repeatable).")] = None,
+    header: Annotated[list[str] | None, typer.Option(
+        "--header", help='"Name: value" header added to the first request (repeatable).')] = None,
+    jwt_key: Annotated[str | None, typer.Option(
+        "--jwt-key",
+        help="PEM public key (file path or the PEM text) to verify session tokens with.")] = None,
+    now: Annotated[str | None, typer.Option(
+        help="Clock: Unix seconds or ISO-8601 (default: now).")] = None,
+    max_hops: Annotated[int, typer.Option(
+        "--max-hops", min=1, help="Stop after N hops; 1 answers just the first request.")] = 30,
+    sdk_version: Annotated[str | None, typer.Option(
+        "--sdk-version", help="@clerk/backend version to model (default: the pinned one, or the app's sdk_version).")
+    ] = None,
+    browser: Annotated[BrowserKind, typer.Option(
+        help="safari drops SameSite=Strict cookies on cross-site redirects.")] = BrowserKind.CHROME,
+    secret_key_type: Annotated[InstanceKind | None, typer.Option(
+        "--secret-key-type", help="Simulate a secret key of this instance type (default: the publishable key's).")
+    ] = None,
+    fmt: Annotated[TraceFormat, typer.Option("--format", "-f", envvar="CLERKDOMAINS_FORMAT")] = TraceFormat.HUMAN,
+    json_: JsonFlag = False,
+    color: ColorOpt = "auto",  # type: ignore[assignment]
+) -> None:
+    """Follow the satellite sync chain hop by hop and say where and why it breaks.
+
+    With --simulate: satellite, primary sign-in, back to the satellite, handshake at the
+    Frontend API, back with cookies, exactly as @clerk/backend decides each request.
+    Exit 0 when the chain ends as the scenario expects, 1 when it breaks (findings name
+    cause and fix), 2 for bad input.
+    """
+    from clerkdomains.errors import InputError
+
+    if not simulate:
+        raise InputError("live tracing is not available yet; add --simulate to simulate the chain from the config")
+    from clerkdomains.config import load_setup
+    from clerkdomains.keys import parse_publishable_key
+    from clerkdomains.sync.chain import ChainSettings
+    from clerkdomains.sync.options import dummy_secret_key, publishable_key_of
+    from clerkdomains.sync.simulate import default_start_url
+    from clerkdomains.sync.simulate import simulate as run_simulation
+    from clerkdomains.sync.versions import parse_version
+
+    setup = load_setup(config)
+    if sdk_version:
+        parse_version(sdk_version)
+    secret = dummy_secret_key(secret_key_type.value) if secret_key_type else None  # type: ignore[arg-type]
+    if secret and secret_key_type and parse_publishable_key(
+            publishable_key_of(setup, setup.primary)).instance_type == secret_key_type.value:
+        secret = None
+    settings = ChainSettings(
+        start_url=start or url or default_start_url(setup), scenario=scenario.value, link=link.value,
+        method=method.upper(), cookies=tuple(_pair(c, "=", "--cookie") for c in cookie or ()),
+        headers=tuple(_pair(h, ":", "--header") for h in header or ()), jwt_key_pem=_pem(jwt_key),
+        now=_clock(now), max_hops=max_hops, sdk_version=sdk_version, browser=browser.value, secret_key=secret)
+    result = run_simulation(setup, settings)
+    chosen = pick_format(fmt, json_)
+    if chosen == "mermaid":
+        from clerkdomains.render.mermaid import render_mermaid
+
+        out(render_mermaid(result))
+    else:
+        from clerkdomains.render.human_trace import render_trace
+
+        emit("trace-sync", result, chosen, color=color, human=lambda c, w: render_trace(result, color=c, width=w))
+    finish(result.findings)
+
+
+def _pair(text: str, sep: str, flag: str) -> tuple[str, str]:
+    from clerkdomains.errors import InputError
+
+    name, found, value = text.partition(sep)
+    if not found or not name.strip():
+        example = "NAME=VALUE" if sep == "=" else '"Name: value"'
+        raise InputError(f"{flag} {text!r} is not {example}")
+    return name.strip(), value.strip()
+
+
+def _pem(value: str | None) -> str | None:
+    from clerkdomains.errors import InputError
+
+    if not value:
+        return None
+    if "-----BEGIN" in value:
+        return value
+    path = Path(value)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"--jwt-key {value}: cannot read: {exc.strerror or exc}") from None
+    if "-----BEGIN" not in text:
+        raise InputError(f"--jwt-key {value}: not a PEM public key")
+    return text
+
+
+def _clock(value: str | None) -> float:
+    import time
+    from datetime import datetime, timezone
+
+    from clerkdomains.errors import InputError
+
+    if value is None:
+        return time.time()
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"--now {value!r} is neither Unix seconds nor an ISO-8601 time") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.timestamp()

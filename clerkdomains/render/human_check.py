@@ -1,0 +1,48 @@
+"""Human output of ``check``: what was read per app, then the findings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clerkdomains.lint import CheckResult
+
+from .human import findings_block, summary_line, to_text
+
+
+def _apps_table(result: CheckResult) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    for column in ("app", "origin", "framework", "env files", "@clerk/backend"):
+        table.add_column(column, overflow="fold")
+    for app in result.apps:
+        backend = app.packages.get("@clerk/backend", "-")
+        table.add_row(Text(app.name), Text(app.origin), Text(app.framework),
+                      Text(", ".join(app.env_files) or ("-" if app.folder else "no folder")), Text(backend))
+    return table
+
+
+def _probes(result: CheckResult) -> list[Any]:
+    from rich.text import Text
+
+    if not result.online:
+        return []
+    rows = [Text("online:", style="bold")]
+    for domain in result.online.get("domains", []):
+        kind = "satellite" if domain.get("is_satellite") else "primary"
+        rows.append(Text(f"  registered {kind} {domain.get('name')}"))
+    for probe in result.online.get("probes", []):
+        state = "ok" if probe.get("ok") else f"failed ({probe.get('status') or probe.get('error', '')})"
+        rows.append(Text(f"  {probe['url']}: {state}"))
+    return rows
+
+
+def render_check(result: CheckResult, *, color: bool = False, width: int = 100) -> str:
+    from rich.text import Text
+
+    parts: list[Any] = [_apps_table(result), *_probes(result), Text("")]
+    parts.extend(findings_block(result.findings) or [Text("no problems found", style="green")])
+    parts.append(Text(""))
+    parts.append(Text(summary_line(result.findings), style="bold"))
+    return to_text(parts, color=color, width=width)

@@ -1,0 +1,1 @@
+"""End-to-end tests on a loopback deployment (real @clerk/backend, Frontend API stand-in, Chromium)."""

@@ -1,0 +1,16 @@
+import { ClerkProvider } from '@clerk/nextjs'
+import type { ReactNode } from 'react'
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <ClerkProvider
+          allowedRedirectOrigins={['https://satellite-one.dev', 'https://satellite-two.dev']}
+        >
+          {children}
+        </ClerkProvider>
+      </body>
+    </html>
+  )
+}

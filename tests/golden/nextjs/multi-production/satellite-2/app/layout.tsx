@@ -1,0 +1,32 @@
+import { ClerkProvider, Show, UserButton } from '@clerk/nextjs'
+import type { ReactNode } from 'react'
+
+import { SignInLink, SignUpLink } from '../components/auth-links'
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <ClerkProvider
+          isSatellite
+          domain="satellite-two.dev"
+          signInUrl="https://primary.dev/sign-in"
+          signUpUrl="https://primary.dev/sign-up"
+          // satelliteAutoSync: a visitor's first visit is redirected through the primary and back to pick
+          // up an existing session; that costs a redirect on every first visit. Off unless set.
+          satelliteAutoSync
+        >
+          <header>
+            <Show when="signed-out">
+              <SignInLink /> <SignUpLink />
+            </Show>
+            <Show when="signed-in">
+              <UserButton />
+            </Show>
+          </header>
+          {children}
+        </ClerkProvider>
+      </body>
+    </html>
+  )
+}

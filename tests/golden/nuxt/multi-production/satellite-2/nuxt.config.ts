@@ -1,0 +1,14 @@
+import { defineNuxtConfig } from 'nuxt/config'
+
+export default defineNuxtConfig({
+  modules: ['@clerk/nuxt'],
+  clerk: {
+    isSatellite: true,
+    domain: 'satellite-two.dev',
+    signInUrl: 'https://primary.dev/sign-in',
+    signUpUrl: 'https://primary.dev/sign-up',
+    // satelliteAutoSync: a visitor's first visit is redirected through the primary and back to pick
+    // up an existing session; that costs a redirect on every first visit. Off unless set.
+    satelliteAutoSync: true,
+  },
+})

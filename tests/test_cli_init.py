@@ -1,0 +1,286 @@
+"""`clerkdomains init` through the real command line (CliRunner) with the real templates:
+exit codes, stdout and stderr checked separately; files checked on disk in tmp_path."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from scaffold_helpers import PK, snapshot
+from typer.testing import CliRunner
+
+from clerkdomains.cli import app
+from clerkdomains.config import load_setup
+
+runner = CliRunner()
+FLAGS = ["init", "--primary", "http://localhost:3000", "--satellite", "http://localhost:3001",
+         "--publishable-key", PK]
+
+
+def one_line_error(result, exit_code: int = 2) -> str:
+    assert result.exit_code == exit_code, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("clerkdomains: error: "), result.stderr
+    assert f"[exit {exit_code}]" in lines[0] and "Traceback" not in result.stderr
+    return lines[0]
+
+
+def action_lines(stderr: str) -> dict[str, str]:
+    out = {}
+    for line in stderr.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[0] in ("create", "identical", "update", "conflict", "overwrite"):
+            out[parts[1]] = parts[0]
+    return out
+
+
+def test_flags_write_config_and_app_files(tmp_path: Path) -> None:
+    result = runner.invoke(app, FLAGS)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    written = action_lines(result.stderr)
+    assert written["clerkdomains.toml"] == "create"
+    assert written["apps/primary/.env.local"] == "create"
+    assert written["apps/satellite-1/.env.local"] == "create"
+    assert set(written.values()) == {"create"}
+    for name in written:
+        assert (tmp_path / name).is_file(), name
+    setup = load_setup(tmp_path / "clerkdomains.toml")
+    assert setup.instance.publishable_key.key == PK
+    assert [s.origin for s in setup.satellites] == ["http://localhost:3001"]
+    assert setup.satellites[0].path == tmp_path / "apps/satellite-1"
+    sat_env = (tmp_path / "apps/satellite-1/.env.local").read_text()
+    assert "NEXT_PUBLIC_CLERK_IS_SATELLITE=true" in sat_env
+    assert "NEXT_PUBLIC_CLERK_DOMAIN=localhost:3001" in sat_env
+    assert (tmp_path / "apps/satellite-1/.env.local").stat().st_mode & 0o777 == 0o600
+    assert any(code == "init.env.not-ignored" for code in result.stderr.split())
+
+
+def test_second_run_is_identical_and_writes_nothing(tmp_path: Path) -> None:
+    assert runner.invoke(app, FLAGS).exit_code == 0
+    before = snapshot(tmp_path)
+    result = runner.invoke(app, [*FLAGS, "--json"])
+    assert result.exit_code == 0, result.output
+    assert snapshot(tmp_path) == before
+    data = json.loads(result.stdout)
+    assert data["command"] == "init" and data["ok"] is True and data["dry_run"] is False
+    assert {f["action"] for f in data["files"]} == {"identical"}
+    assert len(data["files"]) == len(before)
+    assert all("diff" not in f for f in data["files"])  # diffs only on --dry-run
+    assert result.stderr == ""
+
+
+def test_dry_run_writes_nothing_and_prints_diffs(tmp_path: Path) -> None:
+    result = runner.invoke(app, [*FLAGS, "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert snapshot(tmp_path) == {}
+    assert "+++ b/apps/satellite-1/.env.local" in result.stdout
+    assert "+NEXT_PUBLIC_CLERK_IS_SATELLITE=true" in result.stdout
+    assert "dry run, nothing written" in result.stderr
+    assert action_lines(result.stderr)["clerkdomains.toml"] == "create"
+
+
+def test_conflict_exit_1_prints_snippet_force_replaces(tmp_path: Path) -> None:
+    assert runner.invoke(app, FLAGS).exit_code == 0
+    layouts = [n for n in action_lines(runner.invoke(app, FLAGS).stderr) if n.startswith("apps/satellite-1/")
+               and not n.endswith(".env.local")]
+    assert layouts, "the templates write whole files for a Next.js satellite"
+    target = tmp_path / layouts[0]
+    target.write_text("// my own file\n")
+    before = snapshot(tmp_path)
+    dry = runner.invoke(app, [*FLAGS, "--dry-run", "--json"])
+    assert dry.exit_code == 1
+    assert snapshot(tmp_path) == before
+    real = runner.invoke(app, FLAGS)
+    assert real.exit_code == 1
+    assert action_lines(real.stderr)[layouts[0]] == "conflict"
+    assert "init.file.conflict" in real.stderr
+    assert f"add to {layouts[0]} by hand" in real.stdout
+    assert target.read_text() == "// my own file\n"
+    data = json.loads(dry.stdout)
+    assert data["ok"] is False and data["dry_run"] is True
+    entry = next(f for f in data["files"] if f["path"] == layouts[0])
+    assert entry["action"] == "conflict" and entry["snippet"]
+    assert "-// my own file" in entry["diff"]
+    forced = runner.invoke(app, [*FLAGS, "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert action_lines(forced.stderr)[layouts[0]] == "overwrite"
+    assert target.read_text().startswith("// Generated by clerkdomains init.")
+
+
+def test_env_merge_keeps_user_lines_and_real_secret(tmp_path: Path) -> None:
+    env = tmp_path / "apps/primary/.env.local"
+    env.parent.mkdir(parents=True)
+    user = "# mine\nDATABASE_URL=postgres://me:hunter2@db\nCLERK_SECRET_KEY=sk_test_myrealsecret\n"
+    env.write_text(user)
+    result = runner.invoke(app, [*FLAGS, "--dry-run"])
+    assert result.exit_code == 0
+    assert "hunter2" not in result.output and "myrealsecret" not in result.output
+    result = runner.invoke(app, FLAGS)
+    assert action_lines(result.stderr)["apps/primary/.env.local"] == "update"
+    text = env.read_text()
+    assert text.startswith(user) and text.count("CLERK_SECRET_KEY=") == 1
+    assert f"NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY={PK}" in text
+
+
+def test_config_regenerates_app_files_and_never_rewrites_the_toml(tmp_path: Path) -> None:
+    toml = tmp_path / "clerkdomains.toml"
+    toml.write_text(f"""# my setup, my comments
+[instance]
+publishable_key = "{PK}"
+
+[primary]
+url = "http://localhost:4000"   # moved
+path = "web"
+
+[[satellite]]
+url = "http://localhost:4001"
+path = "sat"
+framework = "nextjs"
+""")
+    original = toml.read_bytes()
+    result = runner.invoke(app, ["init", "--config", str(toml), "--json"])
+    assert result.exit_code == 0, result.output
+    assert toml.read_bytes() == original
+    paths = [f["path"] for f in json.loads(result.stdout)["files"]]
+    assert "clerkdomains.toml" not in paths
+    assert "web/.env.local" in paths and "sat/.env.local" in paths
+    assert "NEXT_PUBLIC_CLERK_SIGN_IN_URL=http://localhost:4000/sign-in" in (tmp_path / "sat/.env.local").read_text()
+
+
+def test_existing_generated_toml_that_differs_is_a_conflict(tmp_path: Path) -> None:
+    (tmp_path / "clerkdomains.toml").write_text("# hand-written\n[instance]\nenvironment = \"development\"\n")
+    result = runner.invoke(app, FLAGS)
+    assert result.exit_code == 1
+    assert action_lines(result.stderr)["clerkdomains.toml"] == "conflict"
+    assert (tmp_path / "clerkdomains.toml").read_text().startswith("# hand-written")
+
+
+@pytest.mark.parametrize("production", [False, True])
+def test_example_lists_what_it_wrote(tmp_path: Path, production: bool) -> None:
+    args = ["init", "--example", "clerk-demo"] + (["--environment", "production"] if production else [])
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    written = action_lines(result.stderr)
+    assert "clerk-demo/clerkdomains.toml" not in written  # names are relative to the example folder
+    assert written["clerkdomains.toml"] == "create"
+    assert written["apps/primary/.env.local"] == "create" and written["apps/satellite/.env.local"] == "create"
+    for name in written:
+        assert (tmp_path / "clerk-demo" / name).is_file()
+    setup = load_setup(tmp_path / "clerk-demo/clerkdomains.toml")
+    assert setup.instance.instance_type == ("production" if production else "development")
+    assert setup.satellites[0].origin == ("https://example.org" if production else "http://localhost:3001")
+
+
+def test_missing_flags_without_a_terminal_fail_naming_the_flag(tmp_path: Path) -> None:
+    assert "--primary" in one_line_error(runner.invoke(app, ["init"]))
+    assert "--satellite" in one_line_error(runner.invoke(app, ["init", "--primary", "http://localhost:3000"]))
+    line = one_line_error(runner.invoke(app, ["init", "--primary", "http://localhost:3000",
+                                              "--satellite", "http://localhost:3001"]))
+    assert "--publishable-key" in line
+    assert os.listdir(tmp_path) == []
+
+
+def test_environment_instead_of_key(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["init", "--primary", "http://localhost:3000", "--satellite",
+                                 "http://localhost:3001", "--environment", "development", "-q",
+                                 "--dir", "proj"])
+    assert result.exit_code == 0, result.output
+    assert action_lines(result.stderr) == {}  # --quiet: no per-file lines
+    setup = load_setup(tmp_path / "proj/clerkdomains.toml")
+    assert setup.instance.instance_type == "development"
+    assert (tmp_path / "proj/apps/primary/.env.local").is_file()
+
+
+def test_prompts_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from clerkdomains.cli import init_cmd
+
+    monkeypatch.setattr(init_cmd, "_interactive", lambda: True)  # CliRunner's stdin is never a TTY
+    answers = "http://localhost:3000\nhttp://localhost:3001\nhttp://localhost:3002\n\nnextjs\n\n"
+    result = runner.invoke(app, ["init"], input=answers)
+    assert result.exit_code == 0, result.output
+    setup = load_setup(tmp_path / "clerkdomains.toml")
+    assert [s.origin for s in setup.satellites] == ["http://localhost:3001", "http://localhost:3002"]
+    assert setup.instance.instance_type == "development"
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--framework", "svelte"], "unknown framework 'svelte'"),
+    (["--satellite-framework", "rails"], "unknown framework 'rails'"),
+    (["--satellite", "http://"], "--satellite"),
+    (["--satellite", "http://localhost:3001/app"], "must be an origin"),
+])
+def test_bad_input_is_one_line_exit_2(tmp_path: Path, args: list[str], needle: str) -> None:
+    base = ["init", "--primary", "http://localhost:3000", "--environment", "development"]
+    if "--satellite" not in args:
+        base += ["--satellite", "http://localhost:3001"]
+    assert needle in one_line_error(runner.invoke(app, base + args))
+    assert os.listdir(tmp_path) == []
+
+
+def test_malformed_key_and_broken_toml_exit_2(tmp_path: Path) -> None:
+    line = one_line_error(runner.invoke(app, [*FLAGS[:-1], "pk_test_bm9wZQ=="]))
+    assert "Publishable key not valid" in line
+    (tmp_path / "clerkdomains.toml").write_text("[primary\nurl = 1\n")
+    assert "not valid TOML" in one_line_error(runner.invoke(app, ["init", "--config", "clerkdomains.toml"]))
+    (tmp_path / "clerkdomains.toml").write_text("[instance]\nenvironment='development'\n"
+                                                "[primary]\nurl='http://localhost:3000'\nframework='rails'\n")
+    assert "unknown framework" in one_line_error(runner.invoke(app, ["init", "--config", "clerkdomains.toml"]))
+
+
+def test_config_and_flags_together_is_usage_error(tmp_path: Path) -> None:
+    assert "use one of" in one_line_error(runner.invoke(app, [*FLAGS, "--config", "x.toml"]))
+
+
+@pytest.mark.parametrize("framework", ["nextjs", "tanstack-start", "nuxt", "js", "script-tag"])
+@pytest.mark.parametrize("environment", ["development", "production"])
+def test_every_framework_second_run_identical(tmp_path: Path, framework: str, environment: str) -> None:
+    scheme = "https" if environment == "production" else "http"
+    args = ["init", "--primary", f"{scheme}://primary.test" if scheme == "https" else "http://localhost:3000",
+            "--satellite", "https://satellite.dev" if scheme == "https" else "http://localhost:3001",
+            "--satellite", "https://other-satellite.dev" if scheme == "https" else "http://localhost:3002",
+            "--framework", framework, "--environment", environment, "--auto-sync", "--json"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    created = json.loads(first.stdout)["files"]
+    assert {f["action"] for f in created} == {"create"}
+    assert len(created) > 3  # toml + files for three apps
+    before = snapshot(tmp_path)
+    dry = runner.invoke(app, [*args, "--dry-run"])
+    again = runner.invoke(app, args)
+    assert dry.exit_code == again.exit_code == 0
+    assert {f["action"] for f in json.loads(dry.stdout)["files"]} == {"identical"}
+    assert {f["action"] for f in json.loads(again.stdout)["files"]} == {"identical"}
+    assert snapshot(tmp_path) == before
+
+
+def test_edited_setup_updates_untouched_generated_files(tmp_path: Path) -> None:
+    assert runner.invoke(app, FLAGS).exit_code == 0
+    moved = ["init", "--primary", "http://localhost:4000", *FLAGS[3:]]
+    result = runner.invoke(app, [*moved, "--json"])
+    assert result.exit_code == 0, result.output
+    by_path = {f["path"]: f["action"] for f in json.loads(result.stdout)["files"]}
+    assert by_path["clerkdomains.toml"] == "update"
+    assert by_path["apps/satellite-1/.env.local"] == "update"
+    assert "update" in {a for p, a in by_path.items() if p.startswith("apps/satellite-1/") and "env" not in p}
+    assert "http://localhost:3000" not in (tmp_path / "apps/satellite-1/.env.local").read_text()
+    assert load_setup(tmp_path / "clerkdomains.toml").primary.origin == "http://localhost:4000"
+
+
+def test_two_apps_on_one_origin_is_exit_2(tmp_path: Path) -> None:
+    line = one_line_error(runner.invoke(app, ["init", "--primary", "http://localhost:3000", "--satellite",
+                                              "http://localhost:3000/", "--environment", "development"]))
+    assert "two apps share the origin http://localhost:3000" in line and "clerkdomains.toml" not in line
+
+
+def test_no_flags_with_a_config_in_dir_regenerates_from_it(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["init", "--example", "."]).exit_code == 0
+    (tmp_path / "apps/satellite/.env.local").unlink()
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    written = action_lines(result.stderr)
+    assert written["apps/satellite/.env.local"] == "create"
+    assert "clerkdomains.toml" not in written
