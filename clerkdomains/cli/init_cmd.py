@@ -152,10 +152,10 @@ def init(
     json_: JsonFlag = False,
     color: ColorOpt = "auto",  # type: ignore[assignment]
 ) -> None:
-    """Write clerkdomains.toml and, for the primary and every satellite, the env file and the
-    provider/middleware files Clerk's multi-domain guide asks for.
+    """Write clerkdomains.toml and each app's env and provider files, never losing your edits.
 
-    Plans first: new files are created, env files merged (only clerkdomains' keys change),
+    For the primary and every satellite: the env file and the provider/middleware files
+    Clerk's multi-domain guide asks for. Plans first: new files are created, env files merged (only clerkdomains' keys change),
     generated files you have not edited are updated, and a file that exists and differs is a
     conflict (exit 1) whose snippet is printed instead, unless --force. --config FILE (or,
     without --primary/--satellite, a clerkdomains.toml in --dir) regenerates the app files

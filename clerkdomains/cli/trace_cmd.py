@@ -1,7 +1,8 @@
 """``clerkdomains trace-sync``: follow the satellite sync / handshake chain hop by hop.
 
-``--simulate`` runs the offline model (clerkdomains.sync) from clerkdomains.toml. Live
-tracing of a URL (and ``--har``) will slot in next to it as further modes of this command.
+Three modes share one command and one report shape: ``--simulate`` runs the offline
+model (clerkdomains.sync) from clerkdomains.toml; ``URL`` traces a real deployment and
+``--har FILE`` explains a browser's HAR export (both in ``trace_live``).
 """
 
 from __future__ import annotations
@@ -43,9 +44,13 @@ class InstanceKind(str, enum.Enum):
 
 def trace_sync(
     url: Annotated[str | None, typer.Argument(
-        help="URL to start from (same as --start). Live tracing of a URL without --simulate is not available yet.",
+        help="The page to trace live, like a browser navigation (with --simulate: the start URL).",
         show_default=False)] = None,
     simulate: Annotated[bool, typer.Option("--simulate", help="Simulate the chain offline from the config.")] = False,
+    har: Annotated[Path | None, typer.Option(
+        "--har", dir_okay=False, help="Explain a browser's DevTools HAR export instead of tracing.")] = None,
+    redact_har: Annotated[Path | None, typer.Option(
+        "--redact-har", dir_okay=False, help="With --har: also write a copy that is safe to share.")] = None,
     config: ConfigOpt = None,
     start: Annotated[str | None, typer.Option(
         "--start", help="URL the browser opens first (default: the first satellite's URL).")] = None,
@@ -56,16 +61,28 @@ def trace_sync(
         help="How the satellite links to sign-in: built by buildSignInUrl(), or hard-coded.")] = LinkKind.BUILT,
     method: Annotated[str, typer.Option(help="Method of the first request.")] = "GET",
     cookie: Annotated[list[str] | None, typer.Option(
-        "--cookie", help="NAME=VALUE cookie the browser holds for the start URL (repeatable).")] = None,
+        "--cookie", "-b",
+        help="NAME=VALUE cookie the browser holds for the start URL (live: NAME=VALUE[; Domain=HOST]; repeatable).")
+    ] = None,
     header: Annotated[list[str] | None, typer.Option(
-        "--header", help='"Name: value" header added to the first request (repeatable).')] = None,
+        "--header", "-H", help='"Name: value" header (simulate: on the first request; live: on every request).')
+    ] = None,
+    resolve: Annotated[list[str] | None, typer.Option(
+        "--resolve", help="Live: HOST:PORT:ADDR, like curl (repeatable).")] = None,
+    cacert: Annotated[Path | None, typer.Option("--cacert", dir_okay=False, help="Live: CA bundle (PEM).")] = None,
+    insecure: Annotated[bool, typer.Option("--insecure", "-k", help="Live: do not verify TLS certificates.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="Live: seconds per request.")] = 10.0,
+    show_tokens: Annotated[bool, typer.Option(
+        "--show-tokens", help="Live and HAR: show token values in full (redacted by default).")] = False,
     jwt_key: Annotated[str | None, typer.Option(
         "--jwt-key",
         help="PEM public key (file path or the PEM text) to verify session tokens with.")] = None,
     now: Annotated[str | None, typer.Option(
         help="Clock: Unix seconds or ISO-8601 (default: now).")] = None,
-    max_hops: Annotated[int, typer.Option(
-        "--max-hops", min=1, help="Stop after N hops; 1 answers just the first request.")] = 30,
+    max_hops: Annotated[int | None, typer.Option(
+        "--max-hops", min=1,
+        help="Stop after N hops (default: 20 live, 30 simulated); with --simulate, 1 answers just the first request.")
+    ] = None,
     sdk_version: Annotated[str | None, typer.Option(
         "--sdk-version", help="@clerk/backend version to model (default: the pinned one, or the app's sdk_version).")
     ] = None,
@@ -80,15 +97,29 @@ def trace_sync(
 ) -> None:
     """Follow the satellite sync chain hop by hop and say where and why it breaks.
 
-    With --simulate: satellite, primary sign-in, back to the satellite, handshake at the
-    Frontend API, back with cookies, exactly as @clerk/backend decides each request.
-    Exit 0 when the chain ends as the scenario expects, 1 when it breaks (findings name
-    cause and fix), 2 for bad input.
+    URL: make the requests a browser makes on a navigation and follow the redirects one
+    at a time. --har FILE: explain a DevTools HAR export. --simulate: satellite, primary
+    sign-in, back to the satellite, handshake at the Frontend API, back with cookies,
+    exactly as @clerk/backend decides each request. Exit 0 when the chain ends well, 1
+    when it breaks (findings name cause and fix), 2 for bad input, 3 when a live trace
+    could not complete.
     """
     from clerkdomains.errors import InputError
 
+    chosen = pick_format(fmt, json_)
+    if har is not None:
+        from .trace_live import run_har
+
+        run_har(har, config=config, redact_har=redact_har, show_tokens=show_tokens, jwt_key_pem=_pem(jwt_key),
+                fmt=chosen, color=color)
     if not simulate:
-        raise InputError("live tracing is not available yet; add --simulate to simulate the chain from the config")
+        if url is None:
+            raise InputError("give a URL to trace, --har FILE, or --simulate")
+        from .trace_live import run_live
+
+        run_live(url, config=config, resolve=resolve, cacert=cacert, insecure=insecure, cookie=cookie,
+                 header=header, timeout=timeout, max_hops=max_hops or 20, show_tokens=show_tokens,
+                 jwt_key_pem=_pem(jwt_key), fmt=chosen, color=color)
     from clerkdomains.config import load_setup
     from clerkdomains.keys import parse_publishable_key
     from clerkdomains.sync.chain import ChainSettings
@@ -108,9 +139,8 @@ def trace_sync(
         start_url=start or url or default_start_url(setup), scenario=scenario.value, link=link.value,
         method=method.upper(), cookies=tuple(_pair(c, "=", "--cookie") for c in cookie or ()),
         headers=tuple(_pair(h, ":", "--header") for h in header or ()), jwt_key_pem=_pem(jwt_key),
-        now=_clock(now), max_hops=max_hops, sdk_version=sdk_version, browser=browser.value, secret_key=secret)
+        now=_clock(now), max_hops=max_hops or 30, sdk_version=sdk_version, browser=browser.value, secret_key=secret)
     result = run_simulation(setup, settings)
-    chosen = pick_format(fmt, json_)
     if chosen == "mermaid":
         from clerkdomains.render.mermaid import render_mermaid
 

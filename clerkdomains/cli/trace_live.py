@@ -3,37 +3,14 @@
 ``run_live`` and ``run_har`` do one mode each: read the config (``--config``, else a
 clerkdomains.toml found upwards, else none), call the library, write the report in the
 chosen format to stdout and exit (0 ok, 1 problems, 3 the trace could not complete).
-The ``trace-sync`` command dispatches to them; ``app`` is a stand-alone command with the
-same options, used by the tests until the dispatch is wired.
+The ``trace-sync`` command (``trace_cmd``) dispatches to them.
 """
 
 from __future__ import annotations
 
-import enum
 from pathlib import Path
-from typing import Annotated
 
-import typer
-
-from . import _Group
-from ._common import (
-    ColorMode,
-    ColorOpt,
-    ConfigOpt,
-    JsonFlag,
-    err,
-    finish,
-    out,
-    pick_format,
-    use_color,
-    width,
-)
-
-
-class TraceFormat(str, enum.Enum):
-    HUMAN = "human"
-    JSON = "json"
-    MERMAID = "mermaid"
+from ._common import ColorMode, err, finish, out, use_color, width
 
 
 def _setup(config: Path | None):
@@ -54,17 +31,6 @@ def _predictor(jwt_key_pem: str | None):
 
         keys = KeySet.from_pem(jwt_key_pem)
     return model_predictor(keys)
-
-
-def _read_pem(path: Path | None) -> str | None:
-    from clerkdomains.errors import InputError
-
-    if path is None:
-        return None
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"--jwt-key {path}: cannot read: {exc.strerror or exc}") from None
 
 
 def _emit(report, fmt: str, color: ColorMode) -> None:
@@ -126,45 +92,3 @@ def run_har(har_file: Path, *, config: Path | None = None, redact_har: Path | No
                        predict=_predictor(jwt_key_pem) if setup is not None else None)
     _emit(report, fmt, color)
     _exit(report)
-
-
-app = typer.Typer(cls=_Group, add_completion=False, rich_markup_mode=None, no_args_is_help=True)
-
-
-@app.callback()
-def _preview() -> None:
-    """Live and HAR modes of trace-sync (stand-alone until the trace-sync command dispatches to them)."""
-
-
-@app.command("trace-live")
-def trace_live(
-    url: Annotated[str | None, typer.Argument(help="A page to navigate to, like a browser.", show_default=False)] = None,
-    har: Annotated[Path | None, typer.Option("--har", dir_okay=False, help="Explain a DevTools HAR export instead.")] = None,
-    redact_har: Annotated[Path | None, typer.Option("--redact-har", dir_okay=False,
-                                                    help="With --har: write a copy safe to share.")] = None,
-    config: ConfigOpt = None,
-    resolve: Annotated[list[str] | None, typer.Option("--resolve", help="HOST:PORT:ADDR, like curl.")] = None,
-    cacert: Annotated[Path | None, typer.Option("--cacert", dir_okay=False, help="CA bundle (PEM).")] = None,
-    insecure: Annotated[bool, typer.Option("--insecure", "-k", help="Do not verify TLS certificates.")] = False,
-    cookie: Annotated[list[str] | None, typer.Option("--cookie", "-b",
-                                                     help="NAME=VALUE[; Domain=HOST] the browser already has.")] = None,
-    header: Annotated[list[str] | None, typer.Option("--header", "-H", help="\"Name: value\" on every request.")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request.")] = 10.0,
-    max_hops: Annotated[int, typer.Option("--max-hops", min=1, help="Stop after this many hops.")] = 20,
-    show_tokens: Annotated[bool, typer.Option("--show-tokens", help="Show token values in full.")] = False,
-    jwt_key: Annotated[Path | None, typer.Option("--jwt-key", dir_okay=False,
-                                                 help="PEM public key to verify session tokens with.")] = None,
-    fmt: Annotated[TraceFormat, typer.Option("--format", "-f", envvar="CLERKDOMAINS_FORMAT")] = TraceFormat.HUMAN,
-    json_: JsonFlag = False,
-    color: ColorOpt = ColorMode.AUTO,
-) -> None:
-    """Trace a real deployment hop by hop (URL), or explain a browser's HAR export (--har)."""
-    chosen = pick_format(fmt, json_)
-    pem = _read_pem(jwt_key)
-    if har is not None:
-        run_har(har, config=config, redact_har=redact_har, show_tokens=show_tokens, jwt_key_pem=pem,
-                fmt=chosen, color=color)
-    if url is None:
-        raise typer.BadParameter("give a URL to trace, or --har FILE")
-    run_live(url, config=config, resolve=resolve, cacert=cacert, insecure=insecure, cookie=cookie, header=header,
-             timeout=timeout, max_hops=max_hops, show_tokens=show_tokens, jwt_key_pem=pem, fmt=chosen, color=color)

@@ -1,7 +1,7 @@
 """The live and HAR modes through the command line (CliRunner): exit codes, stdout, stderr.
 
-Runs the stand-alone command in clerkdomains/cli/trace_live.py (the options
-``trace-sync`` takes for these modes) against the loopback deployment.
+Runs ``clerkdomains trace-sync URL`` and ``trace-sync --har FILE`` against the loopback
+deployment.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from clerkdomains.cli.trace_live import app
+from clerkdomains.cli import app
 from e2e.deployment import SIGNED_IN_CLIENT, Deployment
 
 runner = CliRunner()
@@ -27,7 +27,7 @@ def _net(d: Deployment) -> list[str]:
 
 def test_live_json_signed_in(deployment: Deployment) -> None:
     d = deployment
-    result = runner.invoke(app, ["trace-live", d.url("satellite.test", "/dashboard?__clerk_synced=false"),
+    result = runner.invoke(app, ["trace-sync", d.url("satellite.test", "/dashboard?__clerk_synced=false"),
                                  *_net(d), "--cookie", f"__client={SIGNED_IN_CLIENT}; Domain=clerk.primary.test",
                                  "--config", str(d.write_config("prod")), "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -47,7 +47,7 @@ def test_live_json_signed_in(deployment: Deployment) -> None:
 
 def test_live_loop_human_exits_1(deployment: Deployment) -> None:
     d = deployment
-    result = runner.invoke(app, ["trace-live", d.url("loop.test", "/page?__clerk_synced=false"), *_net(d),
+    result = runner.invoke(app, ["trace-sync", d.url("loop.test", "/page?__clerk_synced=false"), *_net(d),
                                  "--config", str(d.write_config("prod")), "--color", "never"])
     assert result.exit_code == 1
     assert "Outcome: redirect-loop" in result.stdout
@@ -58,7 +58,7 @@ def test_live_loop_human_exits_1(deployment: Deployment) -> None:
 
 def test_live_mermaid(deployment: Deployment) -> None:
     d = deployment
-    result = runner.invoke(app, ["trace-live", d.url("satellite.test", "/dashboard?__clerk_synced=false"),
+    result = runner.invoke(app, ["trace-sync", d.url("satellite.test", "/dashboard?__clerk_synced=false"),
                                  *_net(d), "--format", "mermaid"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -69,26 +69,28 @@ def test_live_mermaid(deployment: Deployment) -> None:
 def test_live_without_the_ca_is_a_tls_error_exit_3(deployment: Deployment) -> None:
     d = deployment
     args = [a for e in d.resolve for a in ("--resolve", e)]
-    result = runner.invoke(app, ["trace-live", d.url("satellite.test", "/"), *args, "--json"])
+    result = runner.invoke(app, ["trace-sync", d.url("satellite.test", "/"), *args, "--json"])
     assert result.exit_code == 3
     data = json.loads(result.stdout)
     assert data["outcome"] == "error" and "trace.tls-error" in [f["code"] for f in data["findings"]]
 
 
 def test_bad_resolve_is_a_usage_error() -> None:
-    result = runner.invoke(app, ["trace-live", "https://example.test/", "--resolve", "example.test:443"])
+    result = runner.invoke(app, ["trace-sync", "https://example.test/", "--resolve", "example.test:443"])
     assert result.exit_code == 2
     assert result.stderr.startswith("clerkdomains: error: --resolve") and result.stdout == ""
 
 
 def test_neither_url_nor_har_is_a_usage_error() -> None:
-    result = runner.invoke(app, ["trace-live"])
+    result = runner.invoke(app, ["trace-sync"])
     assert result.exit_code == 2
+    assert "give a URL to trace, --har FILE, or --simulate" in result.stderr
+    assert result.stdout == ""
 
 
 def test_har_with_redacted_copy(tmp_path: Path) -> None:
     out = tmp_path / "share.har"
-    result = runner.invoke(app, ["trace-live", "--har", str(HAR_DIR / "chromium-prod-loop.har"),
+    result = runner.invoke(app, ["trace-sync", "--har", str(HAR_DIR / "chromium-prod-loop.har"),
                                  "--config", str(HAR_DIR / "clerkdomains.toml"), "--redact-har", str(out), "--json"])
     assert result.exit_code == 1
     assert "wrote a redacted copy" in result.stderr
@@ -100,7 +102,7 @@ def test_har_with_redacted_copy(tmp_path: Path) -> None:
 def test_har_that_is_not_a_har(tmp_path: Path) -> None:
     bad = tmp_path / "x.har"
     bad.write_text("{}")
-    result = runner.invoke(app, ["trace-live", "--har", str(bad)])
+    result = runner.invoke(app, ["trace-sync", "--har", str(bad)])
     assert result.exit_code == 2
     assert "not a HAR file" in result.stderr
 
@@ -111,7 +113,7 @@ def test_live_with_jwt_key_and_show_tokens(deployment: Deployment, tmp_path: Pat
     pem.write_text(d.public_pem)
     cookies = [a for c in d.primary_session_cookies() for a in ("--cookie", c)]
     target = d.url("satellite.test", "/page?__clerk_synced=false")
-    result = runner.invoke(app, ["trace-live", d.url("primary.test", "/sign-in?redirect_url=" + target), *_net(d),
+    result = runner.invoke(app, ["trace-sync", d.url("primary.test", "/sign-in?redirect_url=" + target), *_net(d),
                                  *cookies, "--config", str(d.write_config("prod")), "--jwt-key", str(pem),
                                  "--show-tokens", "--json"])
     assert result.exit_code == 0, result.output
