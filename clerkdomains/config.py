@@ -219,7 +219,7 @@ def _parse_key(text: str, where: str, table: str) -> PublishableKey:
     try:
         return parse_publishable_key(text)
     except KeyFormatError as exc:
-        raise ConfigError(f"{where}: [{table}] publishable_key: {exc.message}") from None
+        raise ConfigError(f"{where}: [{table}] publishable_key: {exc.message}", hint=exc.hint) from None
 
 
 def _instance(data: Mapping[str, Any], where: str, env: Mapping[str, str]) -> Instance:

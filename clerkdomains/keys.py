@@ -1,8 +1,12 @@
 """Clerk keys: publishable-key parsing, the Frontend API host, cookie suffixes, secret-key types.
 
 Follows ``../shared/clerk-protocol.md`` §1 (``parsePublishableKey`` of
-``@clerk/shared`` 4.41.0) and §2.2 (cookie suffix). Error texts are the SDK's
-first lines, so users can match them against what their app printed.
+``@clerk/shared`` 4.41.0) and §2.2 (cookie suffix). Error messages are the first
+lines the SDK really throws, so users can match them against what their app printed.
+clerk-protocol.md §1.1 also lists "Failed to decode key." and "Decoded key has invalid
+format."; the shipped code checks the whole key (``isPublishableKey``) before it gets
+there, so those texts never reach users. clerkdomains keeps them as the finer
+diagnosis in the hint. tests/test_keys_conformance.py holds this against the real package.
 """
 
 from __future__ import annotations
@@ -23,8 +27,8 @@ TEST_PREFIX = "pk_test_"
 
 MSG_MISSING = "Publishable key is missing."
 MSG_FORMAT = "Publishable key not valid (expected format: pk_test_... or pk_live_...)."
-MSG_DECODE = "Publishable key not valid: Failed to decode key."
-MSG_DECODED = "Publishable key not valid: Decoded key has invalid format."
+MSG_DECODE = "Publishable key not valid: Failed to decode key."  # the finer cause, shown in the hint
+MSG_DECODED = "Publishable key not valid: Decoded key has invalid format."  # likewise
 
 _DEV_HOST = re.compile(r"^(([a-z]+)-){2}([0-9]{1,2})\.clerk\.accounts([a-z.]*)(dev|com)$", re.I)
 _LEGACY_DEV_SUFFIXES = (".lcl.dev", ".lclstage.dev", ".lclclerk.com")
@@ -69,6 +73,10 @@ def _forgiving_b64decode(text: str) -> bytes:
     return base64.b64decode(data + "=" * (-len(data) % 4), validate=True)
 
 
+def _detail(text: str, why: str) -> str:
+    return f"{text.removeprefix('Publishable key not valid: ').rstrip('.')}: {why}"
+
+
 def parse_publishable_key(key: str | None) -> PublishableKey:
     """Parse a publishable key or raise :class:`KeyFormatError` with the SDK's text."""
     key = (key or "").strip()
@@ -80,9 +88,9 @@ def parse_publishable_key(key: str | None) -> PublishableKey:
     try:
         decoded = _forgiving_b64decode(parts[2]).decode("latin-1")
     except (ValueError, binascii.Error):
-        raise KeyFormatError(MSG_DECODE, hint="the part after pk_live_/pk_test_ is not base64") from None
+        raise KeyFormatError(MSG_FORMAT, hint=_detail(MSG_DECODE, "the part after pk_live_/pk_test_ is not base64")) from None
     if not decoded.endswith("$") or decoded.count("$") != 1 or "." not in decoded[:-1]:
-        raise KeyFormatError(MSG_DECODED, hint="the key does not encode a Frontend API host")
+        raise KeyFormatError(MSG_FORMAT, hint=_detail(MSG_DECODED, "it must encode a Frontend API host and one '$'"))
     instance: InstanceType = "production" if key.startswith(LIVE_PREFIX) else "development"
     return PublishableKey(key=key, instance_type=instance, frontend_api=decoded[:-1])
 

@@ -41,7 +41,8 @@ def test_malformed_key_is_one_line_exit_2() -> None:
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
-    assert "Publishable key not valid: Decoded key has invalid format." in lines[0]
+    assert "Publishable key not valid (expected format: pk_test_... or pk_live_...)." in lines[0]
+    assert "Decoded key has invalid format" in lines[0]  # the finer cause, in the hint
     assert "[exit 2]" in lines[0]
     assert "Traceback" not in result.stderr
 

@@ -90,7 +90,7 @@ def test_round_trip_through_dict(tmp_path: Path) -> None:
         ("[instance]\nenvironment='development'\n[primary]\nurl='http://a.dev'\nsatelite=1", "unknown key 'satelite'"),
         ("[instance]\npublishable_key='sk_live_abc'\n[primary]\nurl='http://a.dev'", "holds a secret key"),
         ("[instance]\npublishable_key='pk_live_aW52YWxpZGtleSQ='\n[primary]\nurl='http://a.dev'",
-         "Decoded key has invalid format"),
+         "Publishable key not valid (expected format"),
         (f"[instance]\npublishable_key='{DEV_KEY}'\nenvironment='production'\n[primary]\nurl='http://a.dev'",
          "is a development key"),
         ("[instance]\nenvironment='development'\n[primary]\nurl='http://a.dev'\n[[satellite]]\nurl='http://a.dev'",

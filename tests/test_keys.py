@@ -35,25 +35,28 @@ def test_parse_vectors(key: str, host: str, instance: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("key", "message"),
+    ("key", "message", "detail"),
     [
-        ("", MSG_MISSING),
-        ("   ", MSG_MISSING),
-        ("pk_prod_Zm9vLmNvbSQ", MSG_FORMAT),
-        ("sk_test_abc", MSG_FORMAT),
-        ("pk_test_", MSG_FORMAT),
-        ("pk_test_Zm9v_YmFy", MSG_FORMAT),
-        ("pk_test_!!!!", MSG_DECODE),
-        ("pk_test_Zm9vLmNvbQ", MSG_DECODED),  # "foo.com" without $
-        ("pk_live_" + "Y2xlcmsuY2xlcmsuZGV2JGV4dHJh", MSG_DECODED),  # extra chars after $
-        ("pk_live_Y2xlcmsuY2xlcmsuZGV2JCQ", MSG_DECODED),  # two $
-        ("pk_live_aW52YWxpZGtleSQ=", MSG_DECODED),  # no dot
+        ("", MSG_MISSING, None),
+        ("   ", MSG_MISSING, None),
+        ("pk_prod_Zm9vLmNvbSQ", MSG_FORMAT, None),
+        ("sk_test_abc", MSG_FORMAT, None),
+        ("pk_test_", MSG_FORMAT, None),
+        ("pk_test_Zm9v_YmFy", MSG_FORMAT, None),
+        ("pk_test_!!!!", MSG_FORMAT, MSG_DECODE),
+        ("pk_test_Zm9vLmNvbQ", MSG_FORMAT, MSG_DECODED),  # "foo.com" without $
+        ("pk_live_" + "Y2xlcmsuY2xlcmsuZGV2JGV4dHJh", MSG_FORMAT, MSG_DECODED),  # extra chars after $
+        ("pk_live_Y2xlcmsuY2xlcmsuZGV2JCQ", MSG_FORMAT, MSG_DECODED),  # two $
+        ("pk_live_aW52YWxpZGtleSQ=", MSG_FORMAT, MSG_DECODED),  # no dot
     ],
 )
-def test_invalid_keys_use_sdk_text(key: str, message: str) -> None:
+def test_invalid_keys_use_sdk_text(key: str, message: str, detail: str | None) -> None:
+    """The message is what the SDK throws; the hint names the finer cause (clerk-protocol.md §1.1's texts)."""
     with pytest.raises(KeyFormatError) as info:
         parse_publishable_key(key)
     assert info.value.message == message
+    if detail:
+        assert detail.removeprefix("Publishable key not valid: ").rstrip(".") in (info.value.hint or "")
 
 
 def test_domain_override_rules() -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from clerkdomains.errors import KeyFormatError
-from clerkdomains.keys import MSG_FORMAT, MSG_MISSING, cookie_suffix, parse_publishable_key
+from clerkdomains.keys import cookie_suffix, parse_publishable_key
 
 from . import urls
 from .handshake_url import build_handshake_url
@@ -115,10 +115,8 @@ def build_context(options: SdkOptions, request: SimRequest, now: float) -> AuthC
         options = _with_proxy(options, origin + options.proxy_url)
     try:
         pk = parse_publishable_key(options.publishable_key)
-    except KeyFormatError as exc:
-        # parsePublishableKey(fatal) of @clerk/shared 4.41.0 runs isPublishableKey (which also
-        # decodes) first, so every malformed non-empty key throws the "expected format" text.
-        raise SdkConfigurationError(exc.message if exc.message == MSG_MISSING else MSG_FORMAT) from None
+    except KeyFormatError as exc:  # the SDK's own text (keys.py, tests/test_keys_conformance.py)
+        raise SdkConfigurationError(exc.message) from None
     original = pk.frontend_api_for(domain=options.domain or None, is_satellite=options.is_satellite)
     fapi = pk.frontend_api_for(domain=options.domain or None, is_satellite=options.is_satellite,
                                proxy_url=options.proxy_url or None)
