@@ -34,6 +34,18 @@ class ReportFormat(str, enum.Enum):
     GITHUB = "github"
 
 
+class PlainFormat(str, enum.Enum):
+    """Formats of commands whose output has no findings to annotate in CI."""
+
+    HUMAN = "human"
+    JSON = "json"
+
+
+class Environment(str, enum.Enum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
 ConfigOpt = Annotated[
     Path | None,
     typer.Option("--config", "-c", envvar="CLERKDOMAINS_CONFIG", dir_okay=False,
@@ -44,6 +56,8 @@ ColorOpt = Annotated[
     typer.Option("--color", envvar="CLERKDOMAINS_COLOR", help="Colour in human output."),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+ReportFormatOpt = Annotated[ReportFormat, typer.Option("--format", "-f", envvar="CLERKDOMAINS_FORMAT")]
+PlainFormatOpt = Annotated[PlainFormat, typer.Option("--format", "-f", envvar="CLERKDOMAINS_FORMAT")]
 
 
 def pick_format(fmt: enum.Enum, json_flag: bool) -> str:

@@ -8,7 +8,16 @@ from typing import Annotated
 
 import typer
 
-from ._common import ColorOpt, ConfigOpt, JsonFlag, ReportFormat, emit, finish, pick_format
+from ._common import (
+    ColorOpt,
+    ConfigOpt,
+    JsonFlag,
+    ReportFormat,
+    ReportFormatOpt,
+    emit,
+    finish,
+    pick_format,
+)
 
 
 def check(
@@ -30,7 +39,7 @@ def check(
         "--connect-to", metavar="HOST:PORT:ADDR:PORT2",
         help="Connect to ADDR:PORT2 for HOST:PORT in --online (like curl). Repeatable.")] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds per HTTP request in --online.")] = 10.0,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", envvar="CLERKDOMAINS_FORMAT")] = ReportFormat.HUMAN,
+    fmt: ReportFormatOpt = ReportFormat.HUMAN,
     json_: JsonFlag = False,
     color: ColorOpt = "auto",  # type: ignore[assignment]
 ) -> None:

@@ -3,29 +3,31 @@ files, without losing a user's work (plan first, then apply)."""
 
 from __future__ import annotations
 
-import enum
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from ._common import ColorOpt, ConfigOpt, JsonFlag, emit, err, finish, pick_format, use_color, width
+from ._common import (
+    ColorOpt,
+    ConfigOpt,
+    Environment,
+    JsonFlag,
+    PlainFormat,
+    PlainFormatOpt,
+    emit,
+    err,
+    finish,
+    pick_format,
+    use_color,
+    width,
+)
 
 if TYPE_CHECKING:
     from clerkdomains.config import Setup
 
 FRAMEWORK_NAMES = "nextjs, tanstack-start, nuxt, js, script-tag"
-
-
-class InitFormat(str, enum.Enum):
-    HUMAN = "human"
-    JSON = "json"
-
-
-class Environment(str, enum.Enum):
-    DEVELOPMENT = "development"
-    PRODUCTION = "production"
 
 
 def _interactive() -> bool:
@@ -148,7 +150,7 @@ def init(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan with diffs; write nothing.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace whole files that exist and differ.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-file lines on stderr.")] = False,
-    fmt: Annotated[InitFormat, typer.Option("--format", "-f", envvar="CLERKDOMAINS_FORMAT")] = InitFormat.HUMAN,
+    fmt: PlainFormatOpt = PlainFormat.HUMAN,
     json_: JsonFlag = False,
     color: ColorOpt = "auto",  # type: ignore[assignment]
 ) -> None:

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Annotated
 
 import typer
 
-from ._common import ColorOpt, JsonFlag, emit, finish, pick_format
+from ._common import ColorOpt, JsonFlag, PlainFormat, PlainFormatOpt, emit, finish, pick_format
 
 app = typer.Typer(no_args_is_help=True, help="Decode and check Clerk keys.")
-
-
-class KeyFormat(str, enum.Enum):
-    HUMAN = "human"
-    JSON = "json"
 
 
 @app.command("inspect")
@@ -23,7 +17,7 @@ def inspect(
                                        show_default=False)],
     domain: Annotated[str | None, typer.Option(
         help="A production satellite's domain: also show its Frontend API host clerk.<domain>.")] = None,
-    fmt: Annotated[KeyFormat, typer.Option("--format", "-f", envvar="CLERKDOMAINS_FORMAT")] = KeyFormat.HUMAN,
+    fmt: PlainFormatOpt = PlainFormat.HUMAN,
     json_: JsonFlag = False,
     color: ColorOpt = "auto",  # type: ignore[assignment]
 ) -> None:

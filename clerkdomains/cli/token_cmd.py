@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-import enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ._common import ColorOpt, JsonFlag, emit, err, finish, pick_format
+from ._common import (
+    ColorOpt,
+    JsonFlag,
+    ReportFormat,
+    ReportFormatOpt,
+    emit,
+    err,
+    finish,
+    pick_format,
+)
 
 app = typer.Typer(no_args_is_help=True, help="Decode and verify Clerk session tokens.")
 
 
-class TokenFormat(str, enum.Enum):
-    HUMAN = "human"
-    JSON = "json"
-    GITHUB = "github"
-
-
 TokenArg = Annotated[str | None, typer.Argument(
     help="A token, a 'Cookie:' header line, '__session=...' pairs, or - for stdin.", show_default=False)]
-FormatOpt = Annotated[TokenFormat, typer.Option("--format", "-f", envvar="CLERKDOMAINS_FORMAT")]
 ShowTokenOpt = Annotated[bool, typer.Option("--show-token", help="Also print the raw token.")]
 NowOpt = Annotated[str | None, typer.Option(
     "--now", help="Judge the token as of this moment: ISO 8601 time or unix seconds.")]
@@ -60,7 +61,7 @@ def decode(
     token: TokenArg = None,
     show_token: ShowTokenOpt = False,
     now: NowOpt = None,
-    fmt: FormatOpt = TokenFormat.HUMAN,
+    fmt: ReportFormatOpt = ReportFormat.HUMAN,
     json_: JsonFlag = False,
     color: ColorOpt = "auto",  # type: ignore[assignment]
 ) -> None:
@@ -105,7 +106,7 @@ def verify(
     batch: Annotated[bool, typer.Option(
         "--batch", help="One token per stdin line; one JSON result per line; summary on stderr.")] = False,
     show_token: ShowTokenOpt = False,
-    fmt: FormatOpt = TokenFormat.HUMAN,
+    fmt: ReportFormatOpt = ReportFormat.HUMAN,
     json_: JsonFlag = False,
     color: ColorOpt = "auto",  # type: ignore[assignment]
 ) -> None:

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from ._common import ColorOpt, ConfigOpt, JsonFlag, emit, finish, out, pick_format
+from ._common import ColorOpt, ConfigOpt, Environment, JsonFlag, emit, finish, out, pick_format
 
 
 class TraceFormat(str, enum.Enum):
@@ -35,11 +35,6 @@ class LinkKind(str, enum.Enum):
 class BrowserKind(str, enum.Enum):
     CHROME = "chrome"
     SAFARI = "safari"
-
-
-class InstanceKind(str, enum.Enum):
-    DEVELOPMENT = "development"
-    PRODUCTION = "production"
 
 
 def trace_sync(
@@ -88,7 +83,7 @@ def trace_sync(
     ] = None,
     browser: Annotated[BrowserKind, typer.Option(
         help="safari drops SameSite=Strict cookies on cross-site redirects.")] = BrowserKind.CHROME,
-    secret_key_type: Annotated[InstanceKind | None, typer.Option(
+    secret_key_type: Annotated[Environment | None, typer.Option(
         "--secret-key-type", help="Simulate a secret key of this instance type (default: the publishable key's).")
     ] = None,
     fmt: Annotated[TraceFormat, typer.Option("--format", "-f", envvar="CLERKDOMAINS_FORMAT")] = TraceFormat.HUMAN,
