@@ -195,16 +195,58 @@ def test_environment_instead_of_key(tmp_path: Path) -> None:
     assert (tmp_path / "proj/apps/primary/.env.local").is_file()
 
 
-def test_prompts_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from clerkdomains.cli import init_cmd
+def _run_on_a_terminal(cwd: Path, args: list[str], answers: list[tuple[str, str]]) -> tuple[int, str]:
+    """Run clerkdomains under a real pseudo-terminal (stdin and stdout are TTYs), answering
+    each prompt when its text appears; returns (exit code, everything the terminal showed)."""
+    import pty
+    import select
+    import subprocess
+    import sys
+    import time
 
-    monkeypatch.setattr(init_cmd, "_interactive", lambda: True)  # CliRunner's stdin is never a TTY
-    answers = "http://localhost:3000\nhttp://localhost:3001\nhttp://localhost:3002\n\nnextjs\n\n"
-    result = runner.invoke(app, ["init"], input=answers)
-    assert result.exit_code == 0, result.output
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "clerkdomains", *args], cwd=cwd, stdin=follower,
+                            stdout=follower, stderr=follower, close_fds=True)
+    os.close(follower)
+    seen, pending, deadline = b"", list(answers), time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([leader], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(leader, 4096)
+                except OSError:  # the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+            if pending and pending[0][0].encode() in seen.rsplit(b"\n", 1)[-1]:
+                os.write(leader, pending.pop(0)[1].encode() + b"\r")
+            if proc.poll() is not None and not ready:
+                break
+        code = proc.wait(timeout=10)
+    finally:
+        proc.kill()
+        os.close(leader)
+    return code, seen.decode(errors="replace")
+
+
+def test_prompts_on_a_real_terminal(tmp_path: Path) -> None:
+    answers = [
+        ("Primary app URL", "http://localhost:3000"),
+        ("Satellite app URL", "http://localhost:3001"),
+        ("Another satellite URL", "http://localhost:3002"),
+        ("Another satellite URL", ""),
+        ("Framework", "nuxt"),
+        ("Publishable key", ""),
+    ]
+    code, screen = _run_on_a_terminal(tmp_path, ["init"], answers)
+    assert code == 0, screen
     setup = load_setup(tmp_path / "clerkdomains.toml")
     assert [s.origin for s in setup.satellites] == ["http://localhost:3001", "http://localhost:3002"]
+    assert setup.primary.framework.value == "nuxt"
     assert setup.instance.instance_type == "development"
+    assert "create" in screen and "apps/satellite-2" in screen
 
 
 @pytest.mark.parametrize(("args", "needle"), [
