@@ -173,6 +173,9 @@ def test_example_lists_what_it_wrote(tmp_path: Path, production: bool) -> None:
     setup = load_setup(tmp_path / "clerk-demo/clerkdomains.toml")
     assert setup.instance.instance_type == ("production" if production else "development")
     assert setup.satellites[0].origin == ("https://example.org" if production else "http://localhost:3001")
+    # the example keeps its env files (secret placeholders) out of git, so it warns about nothing
+    assert written[".gitignore"] == "create"
+    assert "init.env.not-ignored" not in result.stderr
 
 
 def test_missing_flags_without_a_terminal_fail_naming_the_flag(tmp_path: Path) -> None:

@@ -173,11 +173,12 @@ def init(
     flags_given = primary is not None or bool(satellite)
     if sum([example is not None, config_given, flags_given]) > 1:
         raise InputError("use one of --example DIR, --config FILE, or --primary/--satellite")
-    write_config = True
+    write_config, extra = True, []
     if example is not None:
-        from clerkdomains.scaffold.example import example_setup
+        from clerkdomains.scaffold.example import example_files, example_setup
 
         setup = example_setup(example, production=environment is Environment.PRODUCTION)
+        extra = example_files(setup)
     elif config is not None and not flags_given:
         setup, write_config = load_setup(config), False
     elif not flags_given and (directory / CONFIG_NAME).is_file():
@@ -186,7 +187,7 @@ def init(
         p, sats, fw, key, env = _ask_flags(primary, list(satellite or []), framework, publishable_key, environment)
         setup = _setup_from_flags(directory, p, sats, fw, satellite_framework, key, env, auto_sync)
 
-    result = run_init(setup, write_config=write_config, force=force, dry_run=dry_run)
+    result = run_init(setup, write_config=write_config, force=force, dry_run=dry_run, extra=extra)
     out_format = pick_format(fmt, json_)
     if out_format == "human":
         text = render_actions(result, color=use_color(color, sys.stderr), width=width(), quiet=quiet)

@@ -27,13 +27,18 @@ def to_text(renderables: Iterable[Any], *, color: bool = False, width: int = 100
                       soft_wrap=soft_wrap, highlight=False, color_system="standard" if color else None)
     for item in renderables:
         console.print(item)
-    return buf.getvalue()
+    # Rich pads table cells and wrapped text to the full width: drop that trailing space
+    return "".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines())
 
 
 def findings_block(findings: Sequence[Finding]) -> list[Any]:
-    """One entry per finding: severity, code, subject, message, where, fix."""
-    from rich.markup import escape
+    """One entry per finding: severity, code, subject, then message, where and fix
+    indented under it (wrapped lines keep the indent)."""
+    from rich.padding import Padding
     from rich.text import Text
+
+    def indented(text: Text) -> Any:
+        return Padding(text, (0, 0, 0, 8), expand=False)
 
     out: list[Any] = []
     for f in sort_findings(findings):
@@ -42,12 +47,14 @@ def findings_block(findings: Sequence[Finding]) -> list[Any]:
         head.append(f.code, style="bold")
         head.append(f"  {f.subject}", style="dim")
         out.append(head)
-        out.append(Text("        " + f.message))
+        out.append(indented(Text(f.message)))
         if f.file:
             where = f.file + (f":{f.line}" if f.line else "")
-            out.append(Text("        at " + where, style="dim"))
+            out.append(indented(Text("at " + where, style="dim")))
         if f.hint:
-            out.append(Text.from_markup("        [green]fix:[/green] " + escape(f.hint)))
+            fix = Text("fix: ", style="green")
+            fix.append(f.hint)
+            out.append(indented(fix))
     return out
 
 

@@ -10,6 +10,8 @@ from typing import Any
 from clerkdomains.config import CONFIG_NAME, Setup, setup_from_dict
 from clerkdomains.keys import build_publishable_key
 
+from .model import DesiredFile
+
 EXAMPLE_DEV_FAPI = "example-clerk-42.clerk.accounts.dev"
 EXAMPLE_PROD_FAPI = "clerk.example.com"
 
@@ -35,3 +37,11 @@ def example_setup(directory: Path, *, production: bool = False) -> Setup:
     """The example as a :class:`Setup` whose clerkdomains.toml lives in ``directory``."""
     path = Path(directory).resolve() / CONFIG_NAME
     return setup_from_dict(example_data(production=production), path=path, env={})
+
+
+def example_files(setup: Setup) -> list[DesiredFile]:
+    """Files only the example gets: a .gitignore, so its env files (which hold the
+    secret-key placeholder) stay out of git like a real project's should."""
+    return [DesiredFile(path=setup.root / ".gitignore", app="example", kind="whole", comment_prefix="#",
+                        content="node_modules/\n.next/\n.env\n.env*.local\n",
+                        description="keeps the env files (secrets) out of git")]
