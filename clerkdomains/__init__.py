@@ -29,7 +29,7 @@ _EXPORTS = {
     "expected_records": ("dnscheck", "expected_records"),
     "follow": ("trace.live", "follow"),
     "har_trace": ("trace.har", "har_trace"),
-    "inspect_key": ("keys", "inspect_key"),
+    "inspect_key": ("keyinspect", "inspect_key"),
     "load_setup": ("config", "load_setup"),
     "parse_publishable_key": ("keys", "parse_publishable_key"),
     "redact_har": ("trace.redact", "redact_har"),
@@ -72,7 +72,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .dnscheck import verify as verify_dns
     from .errors import ClerkDomainsError, ConfigError
     from .findings import ExitCode, Finding, Severity
-    from .keys import PublishableKey, cookie_suffix, inspect_key, parse_publishable_key
+    from .keyinspect import inspect_key
+    from .keys import PublishableKey, cookie_suffix, parse_publishable_key
     from .lint import check_setup
     from .scaffold.runner import run_init
     from .scaffold.templates import desired_files

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clerkdomains.errors import KeyFormatError
+from clerkdomains.keyinspect import inspect_key
 from clerkdomains.keys import (
     MSG_DECODE,
     MSG_DECODED,
@@ -13,7 +14,6 @@ from clerkdomains.keys import (
     accounts_portal_url,
     build_publishable_key,
     cookie_suffix,
-    inspect_key,
     parse_publishable_key,
     parse_secret_key,
 )

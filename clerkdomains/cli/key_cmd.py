@@ -28,7 +28,7 @@ def inspect(
     """
     import sys
 
-    from clerkdomains.keys import inspect_key
+    from clerkdomains.keyinspect import inspect_key
     from clerkdomains.render.human_key import render_key
 
     if key == "-":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clerkdomains.keys import KeyInspection
+from clerkdomains.keyinspect import KeyInspection
 
 from .human import findings_block, key_value_table, to_text
 
