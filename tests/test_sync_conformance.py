@@ -1,11 +1,16 @@
 """Conformance: clerkdomains.sync.backend.authenticate_request against the real
-@clerk/backend (pinned in tests/node/package.json) on a generated matrix of requests.
+@clerk/backend on a generated matrix of requests, once per release in RELEASES: the
+pinned 3.25.0 and the older 3.16.8, 3.11.6, 3.2.3, 3.2.2 and 2.33.8 (exact npm aliases in
+tests/node/package.json), with the model set to the same ``sdk_version``.
 
-One Node process answers the whole matrix (tests/node/authenticate_request.mjs): the
-clock is pinned, token verification uses a PEM ``jwtKey`` (networkless) and the only
+One Node process per release answers the whole matrix (tests/node/authenticate_request.mjs):
+the clock is pinned, token verification uses a PEM ``jwtKey`` (networkless) and the only
 Backend API call (handshake payload by nonce, session refresh) goes to a loopback
-stand-in inside that process. Status, reason and Location must be equal on every
-request; configuration errors must throw the same first line.
+stand-in inside that process. Status, reason, Location, message, Set-Cookie and the
+x-clerk-auth-* headers must be equal on every request for every release (the older
+releases word them the same way; only log lines differ, and those are not compared);
+configuration errors must throw the same first line (Core 2's @clerk/shared 3.x words the
+publishable-key errors differently, and the model follows it).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from clerkdomains.keys import cookie_suffix
+from clerkdomains.lint import rules_sdk
 from clerkdomains.sync import versions
 from clerkdomains.sync.backend import BackendApi, authenticate_request
 from clerkdomains.sync.options import SdkConfigurationError, SdkOptions
@@ -38,6 +44,16 @@ INSTANCES = {
     "production": {"pk": PROD_PK, "sk": "sk_live_conformance", "fapi": "clerk.primary.com",
                    "primary": "https://primary.com", "satellite": "https://satellite.com",
                    "domain": "satellite.com"},
+}
+# The releases the matrix runs against: the model's --sdk-version -> the npm package in
+# tests/node (older releases are installed side by side as exact npm aliases).
+RELEASES = {
+    versions.DEFAULT_SDK_VERSION: "@clerk/backend",
+    "3.16.8": "@clerk/backend-3.16.8",  # machine JWTs refused in cookies, other `cat` values not yet
+    "3.11.6": "@clerk/backend-3.11.6",  # GET-only syncs; machine JWTs in cookies still verified
+    "3.2.3": "@clerk/backend-3.2.3",  # first release where an unset satelliteAutoSync means false
+    "3.2.2": "@clerk/backend-3.2.2",  # last release where an unset satelliteAutoSync still syncs
+    "2.33.8": "@clerk/backend-2.33.8",  # last Core 2 release
 }
 SDK_HEADERS = ("x-clerk-auth-status", "x-clerk-auth-reason", "x-clerk-auth-message", "cache-control")
 DESTS = {
@@ -86,6 +102,7 @@ class Matrix:
             "malformed": "not.a-jwt",
             "jwt-template": self.token(iss, header={"cat": "cl_B7d4PD222AAA"}),
             "ignore-category": self.token(iss, header={"cat": "cl_I7d4PD111III"}),
+            "m2m-category": self.token(iss, header={"cat": "cl_B7d4PD333AAA"}),
             "m2m-subject": self.token(iss, sub="mch_machine"),
             "oauth-typ": self.token(iss, header={"typ": "at+jwt"}),
         }
@@ -285,6 +302,7 @@ def build_matrix(private_key: Any) -> Matrix:
         dev = {"__clerk_db_jwt": "dvb_conformance"} if env == "development" else {}
         for referer in (inst["satellite"] + "/page", f"https://{inst['fapi']}/v1/client",
                         "https://accounts.primary.com/sign-in", "https://foo-bar-13.accounts.dev/sign-in",
+                        "https://accounts.elsewhere.example/x",
                         inst["primary"] + "/other", "not a url"):
             for count in ("0", "1"):
                 m.add(f"primary {env} referer={referer} count={count}", options(env, "primary"),
@@ -294,14 +312,15 @@ def build_matrix(private_key: Any) -> Matrix:
     return m
 
 
-def sdk_options(data: dict[str, Any]) -> SdkOptions:
+def sdk_options(data: dict[str, Any], sdk_version: str) -> SdkOptions:
     return SdkOptions(publishable_key=data["publishable_key"], secret_key=data["secret_key"],
                       is_satellite=bool(data.get("is_satellite")), domain=data.get("domain"),
                       proxy_url=data.get("proxy_url"), sign_in_url=data.get("sign_in_url"),
-                      sign_up_url=data.get("sign_up_url"), satellite_auto_sync=data.get("satellite_auto_sync"))
+                      sign_up_url=data.get("sign_up_url"), satellite_auto_sync=data.get("satellite_auto_sync"),
+                      sdk_version=sdk_version)
 
 
-def run_model(m: Matrix, pem: str) -> dict[str, dict[str, Any]]:
+def run_model(m: Matrix, pem: str, sdk_version: str) -> dict[str, dict[str, Any]]:
     keys = KeySet.from_pem(pem)
     api = BackendApi(payloads={k: tuple(v) for k, v in m.payloads.items()})
     out = {}
@@ -309,7 +328,7 @@ def run_model(m: Matrix, pem: str) -> dict[str, dict[str, Any]]:
         req = case["request"]
         request = make_request(req["url"], method=req["method"], headers=[tuple(h) for h in req["headers"]])
         try:
-            result = authenticate_request(sdk_options(case["options"]), request, keys=keys, now=NOW,
+            result = authenticate_request(sdk_options(case["options"], sdk_version), request, keys=keys, now=NOW,
                                           backend_api=api)
         except SdkConfigurationError as exc:
             out[case["id"]] = {"error": exc.message}
@@ -320,9 +339,10 @@ def run_model(m: Matrix, pem: str) -> dict[str, dict[str, Any]]:
     return out
 
 
-def run_sdk(m: Matrix, pem: str) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
-    require_node_modules("@clerk/backend")
-    batch = {"now_ms": NOW * 1000, "jwt_key": pem, "handshake_payloads": m.payloads, "cases": m.cases}
+def run_sdk(m: Matrix, pem: str, package: str) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    require_node_modules(package)
+    batch = {"package": package, "now_ms": NOW * 1000, "jwt_key": pem, "handshake_payloads": m.payloads,
+             "cases": m.cases}
     proc = subprocess.run(["node", "authenticate_request.mjs"], cwd=NODE_DIR, input=json.dumps(batch),
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -344,13 +364,43 @@ def test_pinned_sdk_version_is_the_default() -> None:
         f"{versions.DEFAULT_SDK_VERSION}: re-check clerk-protocol.md against the new version")
 
 
-def test_model_matches_clerk_backend_on_the_matrix(signer: tuple[Any, str]) -> None:
-    key, pem = signer
-    m = build_matrix(key)
+@pytest.fixture(scope="module")
+def matrix(signer: tuple[Any, str]) -> Matrix:
+    return build_matrix(signer[0])
+
+
+@pytest.fixture(scope="module")
+def sdk_runs(matrix: Matrix, signer: tuple[Any, str]) -> Any:
+    """The real release's answers to the matrix, one Node run per release and module."""
+    cache: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def answers(sdk_version: str) -> dict[str, dict[str, Any]]:
+        if sdk_version not in cache:
+            sdk, summary = run_sdk(matrix, signer[1], RELEASES[sdk_version])
+            assert summary["off_loopback"] == [], f"@clerk/backend {sdk_version} tried to reach the network"
+            installed = json.loads((NODE_DIR / "node_modules" / RELEASES[sdk_version] / "package.json")
+                                   .read_text())["version"]
+            assert installed == sdk_version, "run `bash scripts/test.sh` to install the pinned releases"
+            cache[sdk_version] = sdk
+        return cache[sdk_version]
+
+    return answers
+
+
+def by_label(matrix: Matrix, answers: dict[str, dict[str, Any]], label: str) -> dict[str, Any]:
+    """The answer to the one case whose id ends with ``label``."""
+    ids = [c["id"] for c in matrix.cases if c["id"].split(" ", 1)[1] == label]
+    assert len(ids) == 1, (label, ids)
+    return answers[ids[0]]
+
+
+@pytest.mark.parametrize("sdk_version", RELEASES)
+def test_model_matches_clerk_backend_on_the_matrix(matrix: Matrix, sdk_runs: Any, signer: tuple[Any, str],
+                                                   sdk_version: str) -> None:
+    m = matrix
     assert len(m.cases) >= 300
-    sdk, summary = run_sdk(m, pem)
-    assert summary["off_loopback"] == [], "the SDK tried to reach the network"
-    model = run_model(m, pem)
+    sdk = sdk_runs(sdk_version)
+    model = run_model(m, signer[1], sdk_version)
     mismatches = []
     statuses: dict[str, int] = {}
     reasons: set[str | None] = set()
@@ -379,3 +429,29 @@ def test_model_matches_clerk_backend_on_the_matrix(signer: tuple[Any, str]) -> N
             "session-token-expired-refresh-resource_not_found", "session-token-nbf",
             "session-token-iat-in-the-future", "session-token-iat-before-client-uat", "token-invalid-signature",
             "token-invalid", "token-type-mismatch"} <= reasons, reasons
+
+
+@pytest.mark.parametrize("sdk_version", RELEASES)
+def test_version_history_holds_in_the_real_releases(matrix: Matrix, sdk_runs: Any, sdk_version: str) -> None:
+    """The facts of clerk-protocol.md "Version history" (user-pains.md pain 4), read from the
+    real releases' answers, and the check command's boundary (lint/rules_sdk.py) agrees."""
+    sdk = sdk_runs(sdk_version)
+    version = versions.parse_version(sdk_version)
+    unset_syncs = version < rules_sdk.AUTO_SYNC_FALSE_SINCE
+    assert versions.behaviour_for(sdk_version).unset_auto_sync_syncs == unset_syncs
+    # a signed-out first visit to a production satellite, satelliteAutoSync unset
+    first_visit = by_label(matrix, sdk, "sat production auto=None none synced=absent document")
+    assert (first_visit["status"], first_visit["reason"]) == (
+        ("handshake", "satellite-needs-syncing") if unset_syncs else ("signed-out", "session-token-and-uat-missing"))
+    explicit_false = by_label(matrix, sdk, "sat production auto=False none synced=absent document")
+    assert explicit_false["status"] == ("handshake" if version[0] == 2 else "signed-out")
+    # Core 2: a production satellite handshakes on every document request, cookies and
+    # __clerk_synced=true notwithstanding; Core 3 lets cookies and sync-done through
+    synced_with_cookies = by_label(matrix, sdk, "sat production auto=None cookies synced=true document")
+    assert synced_with_cookies["status"] == ("handshake" if version[0] == 2 else "signed-in")
+    # a development satellite redirects to signInUrl?__clerk_redirect_url=... without __clerk_synced
+    dev = by_label(matrix, sdk, "sat development auto=None cookies synced=absent document")
+    if version[0] == 2:
+        assert dev["location"].startswith("http://localhost:3000/sign-in?__clerk_redirect_url=")
+    else:
+        assert dev["status"] == "signed-in"

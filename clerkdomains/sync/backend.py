@@ -4,7 +4,8 @@ Read next to clerk-protocol.md §3: :func:`authenticate_request` builds the cont
 :mod:`.context`), runs the up-front assertions (§3.2), then the header path (§3.3) or the
 ordered cookie decision list (§3.4, one function per concern, rows numbered as in the
 table), with the verification-error handling (§3.6). Handshake resolution (row 1) is in
-:mod:`.handshake`.
+:mod:`.handshake`. Older releases (Core 2 included) differ where ``ctx.behaviour`` says
+(:mod:`.versions`), each difference proven against the real release.
 """
 
 from __future__ import annotations
@@ -90,9 +91,9 @@ def authenticate_request(options: SdkOptions, request: SimRequest, *, keys: Any,
 
 def _token_in_header(ctx: AuthContext, keys: Any) -> AuthResult:
     token = ctx.token_in_header or ""
-    if session_tokens.is_machine_or_other_category(token):
+    if session_tokens.is_machine_jwt(token) or _other_category(ctx, token):
         return signed_out(ctx, "token-type-mismatch")
-    checked = session_tokens.verify(token, keys, now=ctx.now)
+    checked = ctx.verify(token, keys)
     if checked.valid:
         return signed_in(ctx, token, checked.claims)
     return _session_token_error(ctx, checked, "header")
@@ -117,7 +118,7 @@ def _satellite_sync(ctx: AuthContext) -> AuthResult | None:
     """Rows 2-5: a satellite's document GET without ``__clerk_synced=true``."""
     if ctx.behaviour.core == 2:
         return _satellite_sync_core2(ctx)
-    eligible = ctx.options.is_satellite and ctx.sec_fetch_dest == "document" and ctx.method == "GET"
+    eligible = ctx.options.is_satellite and ctx.sec_fetch_dest == "document" and _get_or_any(ctx)
     synced = urls.get_param(ctx.clerk_url, "__clerk_synced")
     if not eligible or synced == "true":
         return None
@@ -134,18 +135,28 @@ def _satellite_sync(ctx: AuthContext) -> AuthResult | None:
 
 
 def _satellite_sync_core2(ctx: AuthContext) -> AuthResult | None:
-    """Core 2 (``@clerk/backend`` 2.x), clerk-protocol.md version history.
-
-    ASSUMPTION (clerk-protocol.md version history; not checked against a 2.x package): a
-    production satellite handshakes on every document request without looking at cookies,
-    a development satellite redirects to the sign-in URL, both unless ``__clerk_synced``
-    is present in the URL."""
-    eligible = ctx.options.is_satellite and ctx.sec_fetch_dest == "document"
-    if not eligible or urls.get_param(ctx.clerk_url, "__clerk_synced") is not None:
+    """Core 2 (``@clerk/backend`` 2.x; proven against 2.33.8): any method with
+    ``sec-fetch-dest: document`` counts. A production satellite handshakes on every such
+    request, whatever its cookies and ``__clerk_synced`` (only a handshake payload, row 1,
+    ends it); a development satellite redirects to the sign-in URL unless ``__clerk_synced``
+    is in the URL with any value."""
+    if not (ctx.options.is_satellite and ctx.sec_fetch_dest == "document"):
         return None
     if ctx.production:
         return maybe_handshake(ctx, "satellite-needs-syncing", "")
+    if urls.get_param(ctx.clerk_url, "__clerk_synced") is not None:
+        return None
     return maybe_handshake(ctx, "satellite-needs-syncing", "", location=_dev_sign_in_redirect(ctx))
+
+
+def _get_or_any(ctx: AuthContext) -> bool:
+    """Whether the method lets a document request sync: only GET from 3.2.7 (versions.py)."""
+    return ctx.method == "GET" or not ctx.behaviour.documents_need_get
+
+
+def _other_category(ctx: AuthContext, token: str) -> bool:
+    """``hasNonSessionJwtCategory``, checked from 3.16.10 (versions.py)."""
+    return ctx.behaviour.checks_token_category and session_tokens.has_non_session_category(token)
 
 
 def _dev_sign_in_redirect(ctx: AuthContext) -> str:
@@ -163,7 +174,10 @@ def _primary_responds_to_syncing(ctx: AuthContext) -> AuthResult | None:
     back = urls.normalize(target)
     if ctx.dev_browser:
         back = urls.append_param(back, "__clerk_db_jwt", ctx.dev_browser)
-    back = urls.set_param(back, "__clerk_synced", "true")
+    if ctx.behaviour.core == 2:  # Core 2 appends a second __clerk_synced; Core 3 sets it in place
+        back = urls.append_param(back, "__clerk_synced", "true")
+    else:
+        back = urls.set_param(back, "__clerk_synced", "true")
     return maybe_handshake(ctx, "primary-responds-to-syncing", "", location=back)
 
 
@@ -195,17 +209,18 @@ def _session_checks(ctx: AuthContext, keys: Any) -> AuthResult:
     token = ctx.session_in_cookie or ""
     decoded = session_tokens.decode(token)
     if decoded is None:  # row 12
-        checked = session_tokens.verify(token, keys, now=ctx.now)
+        checked = ctx.verify(token, keys)
         return _session_token_error(ctx, checked, "cookie")
-    if session_tokens.is_machine_or_other_category(token):  # row 13
+    if ((ctx.behaviour.checks_machine_tokens and session_tokens.is_machine_jwt(token))  # row 13
+            or _other_category(ctx, token)):
         return signed_out(ctx, "token-type-mismatch")
     iat = decoded[1].get("iat")
     if isinstance(iat, (int, float)) and not isinstance(iat, bool) and iat < ctx.client_uat:  # row 14
         return maybe_handshake(ctx, "session-token-iat-before-client-uat", "")
-    checked = session_tokens.verify(token, keys, now=ctx.now)
+    checked = ctx.verify(token, keys)
     if not checked.valid:  # row 15
         return _session_token_error(ctx, checked, "cookie")
-    if not checked.claims or not checked.claims.get("azp"):
+    if ctx.behaviour.core == 3 and (not checked.claims or not checked.claims.get("azp")):
         ctx.logs.append("Clerk: Session token from cookie is missing the azp claim. In a future version of "
                         "Clerk, this token will be considered invalid. Please contact Clerk support if you "
                         "see this warning.")
@@ -216,7 +231,7 @@ def _session_checks(ctx: AuthContext, keys: Any) -> AuthResult:
 
 
 def _needs_cross_origin_sync(ctx: AuthContext) -> bool:
-    return (not ctx.options.is_satellite and ctx.method == "GET" and ctx.sec_fetch_dest == "document"
+    return (not ctx.options.is_satellite and _get_or_any(ctx) and ctx.sec_fetch_dest == "document"
             and _cross_origin_referer(ctx) and not _known_clerk_referer(ctx) and ctx.redirect_count == 0)
 
 
@@ -244,15 +259,18 @@ def _known_clerk_referer(ctx: AuthContext) -> bool:
                  if ctx.frontend_api.startswith("http") else ctx.frontend_api)
     if host == fapi_host:
         return True
-    if not ctx.production and (
+    loose = ctx.behaviour.any_accounts_referer_is_clerk  # before 3.12.0: also in production
+    if (loose or not ctx.production) and (
         (host.startswith("accounts.") and host.endswith(_LEGACY_DEV_SUFFIXES))
         or any(host.endswith(s) and not host.endswith(".clerk" + s) for s in _DEV_PORTAL_SUFFIXES)
     ):
         return True
     try:
-        return referer_origin == urls.origin(_accounts_base(ctx.frontend_api))
+        if referer_origin == urls.origin(_accounts_base(ctx.frontend_api)):
+            return True
     except SdkConfigurationError:
         return False
+    return loose and host.startswith("accounts.")
 
 
 def _accounts_base(frontend_api: str) -> str:

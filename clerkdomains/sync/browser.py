@@ -1,5 +1,5 @@
-"""The simulated browser: a cookie jar with Domain, Path, SameSite, Max-Age, Secure and
-host-only rules, and the request a top-level navigation sends.
+"""The simulated browser: a cookie jar with Domain, Path, SameSite, Max-Age, Expires, Secure
+and host-only rules, and the request a top-level navigation sends.
 
 Cookies are keyed by host, not port (``localhost:3000`` and ``localhost:3001`` share
 them, as in real browsers). Sites are compared by registrable domain
@@ -8,6 +8,8 @@ them, as in real browsers). Sites are compared by registrable domain
 
 from __future__ import annotations
 
+import calendar
+import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
@@ -75,12 +77,7 @@ class CookieJar:
         if secure and parts.scheme != "https" and not is_local_host(host):
             self.rejected.append((name, f"Secure cookie sent over http from {host}"))
             return None
-        expires_at = None
-        if "max-age" in attrs:
-            try:
-                expires_at = now + int(attrs["max-age"])
-            except ValueError:
-                expires_at = None
+        expires_at = _expiry(attrs, now)
         same_site = attrs.get("samesite", "lax").lower() or "lax"
         path = attrs.get("path") or _default_path(parts.path)
         cookie = Cookie(name=name, value=value.strip(), domain=domain_attr or host, host_only=not domain_attr,
@@ -190,3 +187,48 @@ def _path_matches(request_path: str, cookie_path: str) -> bool:
     if request_path.startswith(cookie_path):
         return cookie_path.endswith("/") or request_path[len(cookie_path)] == "/"
     return False
+
+
+def _expiry(attrs: dict[str, str], now: float) -> float | None:
+    """When the cookie expires (None: a session cookie). RFC 6265 §5.2.1/§5.2.2: a valid
+    Max-Age wins over Expires; an Expires date that cannot be parsed is ignored."""
+    max_age = attrs.get("max-age", "")
+    if re.fullmatch(r"-?[0-9]+", max_age):
+        return now + int(max_age) if int(max_age) > 0 else float("-inf")
+    if "expires" in attrs:
+        return parse_cookie_date(attrs["expires"])
+    return None
+
+
+_DELIMITER = re.compile(r"[\x09\x20-\x2f\x3b-\x40\x5b-\x60\x7b-\x7e]+")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def parse_cookie_date(text: str) -> float | None:
+    """An ``Expires`` value as Unix seconds, by the RFC 6265 §5.1.1 algorithm, which reads the
+    IMF-fixdate (``Wed, 21 Oct 2015 07:28:00 GMT``), RFC 850 (``Wednesday, 21-Oct-15 ...``)
+    and asctime (``Wed Oct 21 07:28:00 2015``) forms alike; None when it is not a date."""
+    time_of_day = day = month = year = None
+    for token in _DELIMITER.split(text):
+        if not token:
+            continue
+        if time_of_day is None and (m := re.match(r"(\d{1,2}):(\d{1,2}):(\d{1,2})(?!\d)", token)):
+            time_of_day = tuple(int(g) for g in m.groups())
+        elif day is None and (m := re.match(r"(\d{1,2})(?!\d)", token)):
+            day = int(m.group(1))
+        elif month is None and token[:3].lower() in _MONTHS:
+            month = _MONTHS.index(token[:3].lower()) + 1
+        elif year is None and (m := re.match(r"(\d{2,4})(?!\d)", token)):
+            year = int(m.group(1))
+    if time_of_day is None or day is None or month is None or year is None:
+        return None
+    if 70 <= year <= 99:
+        year += 1900
+    elif 0 <= year <= 69:
+        year += 2000
+    hour, minute, second = time_of_day
+    if year < 1601 or not 1 <= day <= 31 or hour > 23 or minute > 59 or second > 59:
+        return None
+    if day > calendar.monthrange(year, month)[1]:
+        return None
+    return float(calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0)))

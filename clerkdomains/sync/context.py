@@ -12,7 +12,7 @@ from typing import Any
 from clerkdomains.errors import KeyFormatError
 from clerkdomains.keys import cookie_suffix, parse_publishable_key
 
-from . import urls
+from . import session_tokens, urls
 from .handshake_url import build_handshake_url
 from .options import SdkConfigurationError, SdkOptions
 from .request import SimRequest, choose_cookies, clerk_url
@@ -104,6 +104,11 @@ class AuthContext:
     def session_token(self) -> str | None:
         return self.session_in_cookie or self.token_in_header
 
+    def verify(self, token: str, keys: Any, *, clock_skew_ms: int = 5000) -> session_tokens.Verification:
+        """``verifyToken`` of this release at the context's clock."""
+        return session_tokens.verify(token, keys, now=self.now, clock_skew_ms=clock_skew_ms,
+                                     categories=self.behaviour.checks_machine_tokens)
+
 
 # --- §3.1 context ---------------------------------------------------------------------
 
@@ -111,12 +116,14 @@ class AuthContext:
 def build_context(options: SdkOptions, request: SimRequest, now: float) -> AuthContext:
     url = clerk_url(request)
     origin = urls.origin(url)
-    if options.proxy_url is not None and options.proxy_url.startswith("/"):
+    behaviour = behaviour_for(options.sdk_version)
+    relative_proxy = options.proxy_url is not None and options.proxy_url.startswith("/")
+    if relative_proxy and behaviour.resolves_relative_proxy_url:
         options = _with_proxy(options, origin + options.proxy_url)
     try:
         pk = parse_publishable_key(options.publishable_key)
     except KeyFormatError as exc:  # the SDK's own text (keys.py, tests/test_keys_conformance.py)
-        raise SdkConfigurationError(exc.message) from None
+        raise SdkConfigurationError(behaviour.publishable_key_error(exc.message)) from None
     original = pk.frontend_api_for(domain=options.domain or None, is_satellite=options.is_satellite)
     fapi = pk.frontend_api_for(domain=options.domain or None, is_satellite=options.is_satellite,
                                proxy_url=options.proxy_url or None)
@@ -124,7 +131,7 @@ def build_context(options: SdkOptions, request: SimRequest, now: float) -> AuthC
     cookies = choose_cookies(request, suffix, original, production=pk.is_production, now=now)
     jar = request.cookies
     return AuthContext(
-        options=options, behaviour=behaviour_for(options.sdk_version), request=request, now=now,
+        options=options, behaviour=behaviour, request=request, now=now,
         clerk_url=url, instance_type=pk.instance_type, frontend_api=fapi, original_frontend_api=original,
         suffixed=cookies.suffixed, session_in_cookie=cookies.session,
         token_in_header=_authorization_token(request.header("authorization")),
@@ -166,7 +173,7 @@ def _js_number(text: str | None) -> float:
 
 
 def _eligible_for_handshake(ctx: AuthContext) -> bool:
-    if ctx.method != "GET":
+    if ctx.behaviour.documents_need_get and ctx.method != "GET":
         return False
     dest = ctx.sec_fetch_dest
     if dest in ("document", "iframe"):
@@ -183,9 +190,10 @@ def maybe_handshake(ctx: AuthContext, reason: str, message: str, *, location: st
         location = build_handshake_url(
             frontend_api=ctx.frontend_api, clerk_url=ctx.clerk_url, reason=reason,
             suffixed_cookies=ctx.suffixed, session_token=ctx.session_token, dev_browser=ctx.dev_browser,
-            development=not ctx.production)
+            development=not ctx.production, api_version=ctx.behaviour.api_version)
     if ctx.redirect_count == LOOP_LIMIT:
-        ctx.logs.append(MSG_SATELLITE_LOOP if reason == "satellite-needs-syncing" else MSG_REFRESH_LOOP)
+        satellite = ctx.behaviour.satellite_loop_message and reason == "satellite-needs-syncing"
+        ctx.logs.append(MSG_SATELLITE_LOOP if satellite else MSG_REFRESH_LOOP)
         return signed_out(ctx, reason, message)
     counter = f"__clerk_redirect_count={_js_number_text(ctx.redirect_count + 1)}; SameSite=Lax; HttpOnly; Max-Age=2"
     headers = (("location", location), ("cache-control", "no-store"), *_debug_headers("handshake", reason, message))

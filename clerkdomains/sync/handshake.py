@@ -38,11 +38,11 @@ def resolve_handshake(ctx: AuthContext, keys: Any) -> AuthResult | None:
     if session == "":
         return signed_out(ctx, "session-token-missing", "", location=location, set_cookies=tuple(directives),
                            extra=headers)
-    checked = session_tokens.verify(session, keys, now=ctx.now)
+    checked = ctx.verify(session, keys)
     if not checked.valid and not ctx.production and checked.reason in HANDSHAKE_TOKEN_ERRORS:
         ctx.logs.append("Clerk: Clock skew detected. This usually means that your system clock is inaccurate. "
                         "Clerk will attempt to account for the clock skew in development.")
-        checked = session_tokens.verify(session, keys, now=ctx.now, clock_skew_ms=86_400_000)
+        checked = ctx.verify(session, keys, clock_skew_ms=86_400_000)
     if not checked.valid:
         ctx.logs.append(f"Clerk: unable to resolve handshake: {checked.message}")
         return None
@@ -64,15 +64,14 @@ def _legacy_handshake_directives(ctx: AuthContext, keys: Any) -> tuple[str, ...]
     token = ctx.handshake_token or ""
     decoded = session_tokens.decode(token)
     failure: tuple[str, str] | None = None  # (reason, full message)
+    # verifyHandshakeToken checks signatures with verifyJwt: verifyToken's M2M `cat` refusal never applies
+    checked = session_tokens.verify(token, keys, now=ctx.now, categories=False)
     if decoded is None:
-        checked = session_tokens.verify(token, keys, now=ctx.now)
         failure = (checked.reason or "token-invalid", checked.message or "")
     else:
-        header = decoded[0]
-        checked = session_tokens.verify(token, keys, now=ctx.now)
         category_first = checked.check in ("decode", "typ", "alg")
-        if not category_first and "cat" in header and header["cat"] not in (
-                session_tokens.SESSION_CATEGORY, session_tokens.IGNORE_CATEGORY):
+        if (ctx.behaviour.checks_token_category and not category_first
+                and session_tokens.has_non_session_category(token)):
             failure = ("token-invalid", "Invalid handshake token category. Make sure that this is a valid "
                                         "Clerk-generated JWT.")
         elif not checked.valid and checked.check not in _AFTER_SIGNATURE:

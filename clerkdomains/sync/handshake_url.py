@@ -5,22 +5,27 @@ from __future__ import annotations
 import re
 
 from . import urls
+from .versions import DEFAULT_SDK_VERSION, behaviour_for
 
-API_VERSION = "2026-05-12"  # __clerk_api_version sent by @clerk/backend 3.16.10 … 3.25.0
+API_VERSION = behaviour_for(DEFAULT_SDK_VERSION).api_version  # of the pinned release (versions.py)
 
 
 def handshake_base(frontend_api: str) -> str:
-    """``<frontendApi>/`` with ``https://`` added when it has no scheme, trailing slashes trimmed."""
-    base = frontend_api if frontend_api.startswith("http") else f"https://{frontend_api}"
+    """``<frontendApi>/`` with ``https://`` added when it has no scheme, trailing slashes trimmed.
+
+    A relative proxy URL left as is (Core 2) gives ``https:///__clerk``, which the WHATWG URL
+    parser reads as host ``__clerk``: the leading slashes are dropped the same way."""
+    base = frontend_api if frontend_api.startswith("http") else f"https://{frontend_api.lstrip('/')}"
     return re.sub(r"/+$", "", base) + "/"
 
 
 def build_handshake_url(*, frontend_api: str, clerk_url: str, reason: str, suffixed_cookies: bool,
-                        session_token: str | None, dev_browser: str | None, development: bool) -> str:
+                        session_token: str | None, dev_browser: str | None, development: bool,
+                        api_version: str = API_VERSION) -> str:
     redirect_url = urls.delete_params(clerk_url, "__clerk_db_jwt", "__dev_session")
     pairs = [
         ("redirect_url", redirect_url),
-        ("__clerk_api_version", API_VERSION),
+        ("__clerk_api_version", api_version),
         ("suffixed_cookies", "true" if suffixed_cookies else "false"),
         ("__clerk_hs_reason", reason),
         ("format", "nonce"),

@@ -33,17 +33,23 @@ def claims_or_none(token: str) -> dict[str, Any] | None:
     return decoded[1] if decoded else None
 
 
-def is_machine_or_other_category(token: str) -> bool:
-    """``isMachineJwt`` or ``hasNonSessionJwtCategory`` (clerk-protocol.md §3.3, §3.4 row 13)."""
+def is_machine_jwt(token: str) -> bool:
+    """``isMachineJwt``: an OAuth ``typ`` or an ``mch_`` subject (clerk-protocol.md §3.3)."""
     decoded = decode(token)
     if decoded is None:
         return False
     header, claims = decoded
     jwt_shaped = re.fullmatch(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+", token) is not None
     sub = claims.get("sub")
-    machine = jwt_shaped and (header.get("typ") in ("at+jwt", "application/at+jwt")
-                              or (isinstance(sub, str) and sub.startswith("mch_")))
-    return machine or ("cat" in header and header["cat"] not in (SESSION_CATEGORY, IGNORE_CATEGORY))
+    return jwt_shaped and (header.get("typ") in ("at+jwt", "application/at+jwt")
+                           or (isinstance(sub, str) and sub.startswith("mch_")))
+
+
+def has_non_session_category(token: str) -> bool:
+    """``hasNonSessionJwtCategory``: a ``cat`` header that is neither session nor ignore."""
+    decoded = decode(token)
+    return decoded is not None and "cat" in decoded[0] and decoded[0]["cat"] not in (
+        SESSION_CATEGORY, IGNORE_CATEGORY)
 
 
 @dataclass(frozen=True)
@@ -55,12 +61,14 @@ class Verification:
     check: str = "ok"  # which check decided (clerkdomains.tokens' TokenVerification.check)
 
 
-def verify(token: str, keys: Any, *, now: float, clock_skew_ms: int = 5000) -> Verification:
+def verify(token: str, keys: Any, *, now: float, clock_skew_ms: int = 5000,
+           categories: bool = True) -> Verification:
     """Verify with :func:`clerkdomains.tokens.verify_token` (no azp or issuer options: the
-    middleware the simulator models sets neither)."""
+    middleware the simulator models sets neither). ``categories=False``: a release without
+    the M2M ``cat`` refusal (``SdkBehaviour.checks_machine_tokens``)."""
     from clerkdomains.tokens import verify_token
 
-    result = verify_token(token, keys, clock_skew_ms=clock_skew_ms, now=now)
+    result = verify_token(token, keys, clock_skew_ms=clock_skew_ms, now=now, m2m_category_check=categories)
     if result.valid:
         return Verification(True, None, None, dict(result.claims or {}))
     message = " ".join(m for m in (result.message, result.action) if m)

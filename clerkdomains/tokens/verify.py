@@ -171,12 +171,14 @@ def _skew_ms(clock_skew_ms: Any) -> float:
 
 def verify_token(token: str, keys: KeySet | None, *, authorized_parties: Sequence[str] | None = None,
                  issuer: str | Sequence[str] | None = None, clock_skew_ms: int = DEFAULT_CLOCK_SKEW_MS,
-                 now: float | None = None, strict: bool = True) -> TokenVerification:
+                 now: float | None = None, strict: bool = True,
+                 m2m_category_check: bool = True) -> TokenVerification:
     """Verify ``token`` like ``verifyToken`` from @clerk/backend 3.25.0. Never raises for a bad token.
 
     ``now`` is unix seconds (None: the system clock). ``issuer`` may list several accepted
     issuers. ``strict=False`` drops the extra refusals (16 KB, ``crit``, odd ``kid``) and
-    behaves exactly like the SDK.
+    behaves exactly like the SDK. ``m2m_category_check=False`` drops the M2M ``cat`` refusal,
+    which @clerk/backend releases before 3.11.7 do not make (clerkdomains.sync.versions).
     """
     header: dict[str, Any] = {}
     claims: dict[str, Any] = {}
@@ -190,7 +192,7 @@ def verify_token(token: str, keys: KeySet | None, *, authorized_parties: Sequenc
         except TokenFormatError as exc:
             raise _Fail("decode", exc.reason, exc.message) from None
         header, claims = decoded.header, decoded.claims
-        if header.get("cat") == CATEGORY_M2M:
+        if m2m_category_check and header.get("cat") == CATEGORY_M2M:
             raise _Fail("category", "token-invalid", "Invalid session token category.", ENSURE_CLERK_JWT)
         if strict:
             _strict_checks(header)

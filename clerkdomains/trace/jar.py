@@ -1,7 +1,7 @@
 """The live tracer's cookie jar: the simulate mode's browser jar, fed real Set-Cookie headers.
 
 A thin adapter over :class:`clerkdomains.sync.browser.CookieJar` (Domain, Path,
-SameSite, Max-Age, Secure and host-only rules, Chrome's behaviour): it supplies the
+SameSite, Max-Age, Expires, Secure and host-only rules, Chrome's behaviour): it supplies the
 real clock, the ``--cookie`` preload (``NAME=VALUE`` for the start URL's host, or
 ``NAME=VALUE; Domain=HOST``), the Cookie header of each hop, and the cookie state
 that loop detection compares.

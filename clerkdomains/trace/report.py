@@ -79,6 +79,19 @@ def _loop_findings(hops: Sequence[Hop], start: int, cookies_visible: bool) -> li
                  f"Redirect loop: the browser is back at the same URL with {same} after "
                  f"{len(cycle)} hops ({path}); handshake reasons: {', '.join(reasons) or 'none'}.",
                  "Read the hops of the cycle: the cause is the hop that should have set cookies and did not.")]
+    out += _empty_fapi_findings(cycle, cookies_visible)
+    if any(h.synced == "false" for h in cycle) and "satellite-needs-syncing" in reasons:
+        out.append(warning(
+            "trace.sync-ping-pong", hops[start].url,
+            "The cycle carries __clerk_synced=false: each return forces a new satellite sync.",
+            "Check satelliteAutoSync and the @clerk/backend version (unset means sync in 3.0.0-3.2.2, "
+            "no sync from 3.2.3), and that the sync's handshake ends with cookies."))
+    return out
+
+
+def _empty_fapi_findings(cycle: Sequence[Hop], cookies_visible: bool) -> list[Finding]:
+    """A Frontend API hop that sent the browser back to an app without a handshake payload."""
+    out: list[Finding] = []
     empty_fapi = [h for h in cycle if h.actor == "fapi" and h.location and not _has_payload(h)
                   and urlsplit(h.location).path != "/v1/client/handshake"
                   and _origin(h.location) != _origin(h.url)]
@@ -100,27 +113,28 @@ def _loop_findings(hops: Sequence[Hop], start: int, cookies_visible: bool) -> li
             "The Frontend API does not know this app's host: register the domain as a satellite in the "
             "Clerk Dashboard (production: and its clerk.<domain> CNAME), or do not use a preview "
             "deployment's host with a production instance."))
-    if any(h.synced == "false" for h in cycle) and "satellite-needs-syncing" in reasons:
-        out.append(warning(
-            "trace.sync-ping-pong", hops[start].url,
-            "The cycle carries __clerk_synced=false: each return forces a new satellite sync.",
-            "Check satelliteAutoSync and the @clerk/backend version (unset means sync in 3.0.0-3.2.2, "
-            "no sync from 3.2.3), and that the sync's handshake ends with cookies."))
     return out
 
 
-def _loop_guard(hops: Sequence[Hop]) -> list[Finding]:
+def _loop_guard(hops: Sequence[Hop], cookies_visible: bool, *, explain_fapi: bool) -> list[Finding]:
+    """The SDK's loop guard (clerk-protocol.md §3.5 point 4): an app that answers signed-out with
+    a handshake reason after 3 handshakes of its own. Its ``__clerk_redirect_count`` cookie counts
+    every handshake of that app whatever the reason (a development sync loop goes
+    satellite-needs-syncing → dev-browser-sync → dev-browser-missing before the guard).
+    ``explain_fapi``: also name the Frontend API hop that fed it (unless a loop finding does)."""
     last = hops[-1] if hops else None
     if last is None or last.auth_status != "signed-out" or not last.auth_reason:
         return []
-    earlier = [h for h in hops[:-1] if h.auth_status == "handshake" and h.auth_reason == last.auth_reason
-               and h.app == last.app]
-    if len(earlier) < 3:
+    earlier = [h for h in hops[:-1] if h.auth_status == "handshake" and h.app == last.app]
+    if len(earlier) < 3 or earlier[-1].auth_reason != last.auth_reason:
         return []
+    reasons = ", ".join(dict.fromkeys(h.auth_reason or "?" for h in earlier))
+    first = hops.index(earlier[0])
     return [error("trace.loop-guard", last.url,
-                  f"The SDK's loop guard ended {len(earlier)} handshakes for {last.auth_reason} and answered "
-                  "signed-out (__clerk_redirect_count reached 3 within 2 seconds).",
-                  "A handshake that keeps coming back without cookies: see the Frontend API hops.")]
+                  f"The SDK's loop guard ended {len(earlier)} handshakes ({reasons}) and answered signed-out "
+                  f"({last.auth_reason}): __clerk_redirect_count reached 3 within 2 seconds.",
+                  "A handshake that keeps coming back without cookies: see the Frontend API hops."),
+            *(_empty_fapi_findings(hops[first:], cookies_visible) if explain_fapi else [])]
 
 
 def _redirect_origin_findings(setup: Setup | None, hops: Sequence[Hop]) -> list[Finding]:
@@ -199,7 +213,7 @@ def build_report(mode: str, start_url: str, raws: Sequence[RawHop], *, setup: Se
                              "accept: text/html, a browser user agent): a plain curl never triggers a handshake."))
     if stop == "loop" and loop_start is not None:
         findings += _loop_findings(hops, loop_start, cookies_visible)
-    findings += _loop_guard(hops)
+    findings += _loop_guard(hops, cookies_visible, explain_fapi=stop != "loop")
     findings += _redirect_origin_findings(setup, hops)
     findings += hop_checks(hops, raws, setup)
     if setup is not None and cookies_visible:

@@ -9,9 +9,10 @@ tracer) or --host-resolver-rules (Chromium).
 Production: primary.test (FAPI clerk.primary.test), satellites satellite.test (its
 middleware skips /public), loop.test (its Frontend API answers without cookies) and
 other.test (missing from the primary's allowedRedirectOrigins).
-Development: primary-dev.test (its middleware skips /public), satellite-dev.test and
-nomw-dev.test (whose sign-in URL is under /public) on the dev FAPI
-happy-hippo-12.clerk.accounts.dev.
+Development: primary-dev.test (its middleware skips /public), satellite-dev.test,
+nomw-dev.test (whose sign-in URL is under /public), loop-dev.test (a host the dev Frontend
+API does not know: it bounces back without a payload) and other-dev.test (missing from the
+primary's allowedRedirectOrigins) on the dev FAPI happy-hippo-12.clerk.accounts.dev.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from clerkdomains.keys import build_publishable_key
 NODE_DIR = Path(__file__).resolve().parent.parent / "node"
 PROD_HOSTS = ("primary.test", "satellite.test", "loop.test", "other.test")
 DEV_FAPI = "happy-hippo-12.clerk.accounts.dev"
-DEV_HOSTS = ("primary-dev.test", "satellite-dev.test", "nomw-dev.test")
+DEV_HOSTS = ("primary-dev.test", "satellite-dev.test", "nomw-dev.test", "loop-dev.test", "other-dev.test")
 SIGNED_IN_CLIENT = "client_signed_in"
 SIGNED_IN_DEV_BROWSER = "dvb_signed_in"
 ANONYMOUS_DEV_BROWSER = "dvb_anonymous"
@@ -95,6 +96,12 @@ class Deployment:
         return (f"__session={token}", f"__client_uat={int(time.time())}",
                 f"__client={SIGNED_IN_CLIENT}; Domain=clerk.primary.test")
 
+    def primary_dev_session_cookies(self) -> tuple[str, ...]:
+        """--cookie values of a user signed in on the development primary (its dev browser too)."""
+        token = self.session_token(DEV_FAPI, self.url("primary-dev.test", "").rstrip("/"))
+        return (f"__session={token}", f"__client_uat={int(time.time())}",
+                f"__clerk_db_jwt={SIGNED_IN_DEV_BROWSER}")
+
     def prod_setup(self, *, allowed: list[str] | None = None) -> Setup:
         data: dict[str, Any] = {
             "instance": {"publishable_key": self.prod_key},
@@ -106,14 +113,20 @@ class Deployment:
             data["primary"]["allowed_redirect_origins"] = allowed
         return setup_from_dict(data)
 
-    def dev_setup(self) -> Setup:
+    def dev_setup(self, *, allowed: list[str] | None = None) -> Setup:
+        primary: dict[str, Any] = {"url": self.url("primary-dev.test", "").rstrip("/"), "framework": "nextjs"}
+        if allowed is not None:
+            primary["allowed_redirect_origins"] = allowed
         return setup_from_dict({
             "instance": {"publishable_key": self.dev_key},
-            "primary": {"url": self.url("primary-dev.test", "").rstrip("/"), "framework": "nextjs"},
+            "primary": primary,
             "satellite": [{"url": self.url("satellite-dev.test", "").rstrip("/"), "framework": "nextjs",
                            "sign_in_url": self.url("primary-dev.test", "/sign-in")},
                           {"url": self.url("nomw-dev.test", "").rstrip("/"), "framework": "nextjs",
-                           "sign_in_url": self.url("primary-dev.test", "/public/sign-in")}],
+                           "sign_in_url": self.url("primary-dev.test", "/public/sign-in")},
+                          *({"url": self.url(h, "").rstrip("/"), "framework": "nextjs",
+                             "sign_in_url": self.url("primary-dev.test", "/sign-in")}
+                            for h in ("loop-dev.test", "other-dev.test"))],
         })
 
     def write_config(self, setup_name: str = "prod", *, allowed: list[str] | None = None) -> Path:
@@ -157,6 +170,8 @@ def _node_config(d: Deployment) -> dict[str, Any]:
     public_pem = d.public_pem
     sat = {"role": "satellite", "publishable_key": d.prod_key, "is_satellite": True, "satellite_auto_sync": False,
            "sign_in_url": f"https://primary.test:{p}/sign-in"}
+    dev_sat = {"role": "satellite", "publishable_key": d.dev_key, "secret_key": "sk_test_e2e", "is_satellite": True,
+               "sign_in_url": f"https://primary-dev.test:{p}/sign-in"}
     apps = [
         {"host": "primary.test", "role": "primary", "publishable_key": d.prod_key, "sign_in_path": "/sign-in",
          "allowed_redirect_origins": [f"https://satellite.test:{p}", f"https://loop.test:{p}"]},
@@ -166,10 +181,8 @@ def _node_config(d: Deployment) -> dict[str, Any]:
         {"host": "primary-dev.test", "role": "primary", "publishable_key": d.dev_key, "secret_key": "sk_test_e2e",
          "sign_in_path": "/sign-in", "allowed_redirect_origins": [f"https://satellite-dev.test:{p}"],
          "skip_paths": ["/public"]},
-        {"host": "satellite-dev.test", "role": "satellite", "publishable_key": d.dev_key, "secret_key": "sk_test_e2e",
-         "is_satellite": True, "domain": f"satellite-dev.test:{p}", "sign_in_url": f"https://primary-dev.test:{p}/sign-in"},
-        {"host": "nomw-dev.test", "role": "satellite", "publishable_key": d.dev_key, "secret_key": "sk_test_e2e",
-         "is_satellite": True, "domain": f"nomw-dev.test:{p}",
+        *({**dev_sat, "host": h, "domain": f"{h}:{p}"} for h in ("satellite-dev.test", "loop-dev.test", "other-dev.test")),
+        {**dev_sat, "host": "nomw-dev.test", "domain": f"nomw-dev.test:{p}",
          "sign_in_url": f"https://primary-dev.test:{p}/public/sign-in"},
     ]
     fapis = [{"host": "clerk.primary.test", "instance": "production", "kind": "primary",
@@ -178,7 +191,7 @@ def _node_config(d: Deployment) -> dict[str, Any]:
         fapis.append({"host": f"clerk.{host}", "instance": "production", "kind": "satellite",
                       "primary_fapi": "clerk.primary.test", "cookie_domain": host,
                       "returns_no_cookies": host == "loop.test"})
-    fapis.append({"host": DEV_FAPI, "instance": "development", "kind": "primary"})
+    fapis.append({"host": DEV_FAPI, "instance": "development", "kind": "primary", "unknown_hosts": ["loop-dev.test"]})
     return {"jwt_private_key": private_pem, "jwt_public_key": public_pem, "secret_key": "sk_live_e2e",
             "apps": apps, "fapis": fapis, "signed_in_clients": [SIGNED_IN_CLIENT],
             "signed_in_dev_browsers": [SIGNED_IN_DEV_BROWSER]}

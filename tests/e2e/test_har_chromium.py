@@ -20,7 +20,7 @@ from clerkdomains.trace.compare import model_predictor
 from clerkdomains.trace.har import har_trace, read_har
 from clerkdomains.trace.redact import write_redacted_har
 from e2e.browser import CHROMIUM, record_har
-from e2e.deployment import SIGNED_IN_CLIENT, Deployment
+from e2e.deployment import SIGNED_IN_CLIENT, SIGNED_IN_DEV_BROWSER, Deployment
 from e2e.record_fixtures import sanitize
 
 
@@ -83,3 +83,25 @@ def test_chromium_loop_har(deployment: Deployment, tmp_path: Path) -> None:
     assert report.outcome == "redirect-loop"
     codes = {f.code for f in report.findings}
     assert {"trace.loop", "trace.fapi-no-cookies"} <= codes
+
+
+def test_chromium_development_loop_har_ends_at_the_sdk_loop_guard(deployment: Deployment, tmp_path: Path) -> None:
+    _chromium()
+    d = deployment  # the dev Frontend API does not know loop-dev.test and bounces back without a nonce
+    har_path = tmp_path / "dev-loop.har"
+    final = record_har(d, d.url("loop-dev.test", "/page?__clerk_synced=false"), har_path, cookies=[
+        {"name": "__clerk_db_jwt", "value": SIGNED_IN_DEV_BROWSER, "domain": "primary-dev.test", "path": "/",
+         "secure": True, "sameSite": "Lax"}])
+    assert final == d.url("loop-dev.test", "/page?__clerk_synced=true")
+    report = har_trace(read_har(har_path), d.dev_setup(), predict=model_predictor(KeySet.from_pem(d.public_pem)))
+    # a real browser goes on where the live tracer stops at the repeat: the real @clerk/backend's
+    # counter ends it after three handshakes of loop-dev.test, each for another reason
+    assert [(h.actor, h.auth_status, h.auth_reason) for h in report.hops if h.actor != "fapi"] == [
+        ("satellite", "handshake", "satellite-needs-syncing"), ("primary", "handshake", "primary-responds-to-syncing"),
+        ("satellite", "handshake", "dev-browser-sync"), ("satellite", "handshake", "dev-browser-missing"),
+        ("satellite", "signed-out", "dev-browser-missing")]
+    assert report.outcome == "redirect-loop" and "loop guard" in report.outcome_message
+    codes = {f.code for f in report.findings if f.severity.value == "error"}
+    assert {"trace.loop-guard", "trace.fapi-no-cookies"} <= codes
+    guard = next(f for f in report.findings if f.code == "trace.loop-guard")
+    assert "satellite-needs-syncing, dev-browser-sync, dev-browser-missing" in guard.message

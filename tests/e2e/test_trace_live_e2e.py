@@ -94,9 +94,9 @@ def test_loop_fed_by_a_frontend_api_that_returns_no_cookies(deployment: Deployme
     assert "trace.sync-ping-pong" in codes(report, "warning")
 
 
-def _sign_in_url(d: Deployment, target_host: str) -> str:
+def _sign_in_url(d: Deployment, target_host: str, primary_host: str = "primary.test") -> str:
     target = d.url(target_host, "/page?__clerk_synced=false")
-    return d.url("primary.test", "/sign-in?redirect_url=" + quote(target, safe=""))
+    return d.url(primary_host, "/sign-in?redirect_url=" + quote(target, safe=""))
 
 
 def test_satellite_missing_from_allowed_redirect_origins(deployment: Deployment) -> None:
@@ -196,3 +196,68 @@ def test_development_primary_sign_in_page_outside_the_middleware(deployment: Dep
     assert finding.subject.startswith(d.url("primary-dev.test", "/public/sign-in?__clerk_redirect_url="))
     assert "primary-responds-to-syncing" in finding.message
     assert report.outcome == "no-clerk-answer"
+
+
+def test_development_loop_fed_by_a_frontend_api_that_returns_no_payload(deployment: Deployment) -> None:
+    d = deployment  # the dev Frontend API does not know loop-dev.test: it bounces back without a nonce
+    report = trace(d, d.url("loop-dev.test", "/page?__clerk_synced=false"), d.dev_setup(),
+                   f"__clerk_db_jwt={SIGNED_IN_DEV_BROWSER}; Domain=primary-dev.test")
+    assert [h.actor for h in report.hops] == ["satellite", "primary", "satellite", "fapi", "satellite", "fapi"]
+    assert [h.auth_reason for h in report.hops if h.actor != "fapi"] == [
+        "satellite-needs-syncing", "primary-responds-to-syncing", "dev-browser-sync", "dev-browser-missing"]
+    back = report.hops[3]
+    assert back.location == d.url("loop-dev.test", "/page?__clerk_synced=true")  # no __clerk_handshake_nonce
+    assert not back.set_cookies and not report.hops[4].carries_handshake
+    # the same URL and cookies come round again before the SDK's own guard can end it: the real
+    # @clerk/backend has counted 3 handshakes on loop-dev.test (its next answer would be signed-out)
+    assert report.hops[4].set_cookies == ("__clerk_redirect_count=3; SameSite=Lax; HttpOnly; Max-Age=2",)
+    assert report.outcome == "redirect-loop" and report.stop == "loop" and report.loop_start == 4
+    assert {"trace.loop", "trace.fapi-no-cookies"} <= codes(report, "error")
+    loop = next(f for f in report.findings if f.code == "trace.loop")
+    assert "dev-browser-missing" in loop.message
+    fapi = next(f for f in report.findings if f.code == "trace.fapi-no-cookies")
+    assert f"happy-hippo-12.clerk.accounts.dev:{d.port}" in fapi.message
+    assert f"https://loop-dev.test:{d.port}" in fapi.message
+    assert "trace.loop-guard" not in codes(report)
+    assert not {"trace.unexpected-answer", "trace.unexpected-signed-out", "trace.middleware-not-run"} & codes(report)
+
+
+def test_development_satellite_missing_from_allowed_redirect_origins(deployment: Deployment) -> None:
+    d = deployment
+    setup = d.dev_setup(allowed=[d.url("satellite-dev.test", "").rstrip("/")])
+    report = trace(d, _sign_in_url(d, "other-dev.test", "primary-dev.test"), setup, *d.primary_dev_session_cookies())
+    assert report.outcome == "blocked-by-allowed-redirect-origins"
+    assert [h.actor for h in report.hops] == ["primary", "primary"]
+    assert report.hops[0].location == d.url("primary-dev.test", "/")
+    assert report.hops[1].status_code == 200 and report.hops[1].auth_status is None
+    blocked = next(f for f in report.findings if f.code == "trace.redirect-origin-blocked")
+    assert f"https://other-dev.test:{d.port}" in blocked.message and "does not list it either" in blocked.message
+    assert "allowedRedirectOrigins" in (blocked.hint or "")
+
+
+def test_development_allowed_redirect_origins_that_differ_from_the_config(deployment: Deployment) -> None:
+    d = deployment  # the default allowed list holds every satellite; the deployed primary's lacks other-dev.test
+    report = trace(d, _sign_in_url(d, "other-dev.test", "primary-dev.test"), d.dev_setup(),
+                   *d.primary_dev_session_cookies())
+    blocked = next(f for f in report.findings if f.code == "trace.redirect-origin-blocked")
+    assert "differ from the config" in blocked.message
+
+
+def test_development_allowed_satellite_goes_back_and_syncs(deployment: Deployment) -> None:
+    d = deployment
+    report = trace(d, _sign_in_url(d, "satellite-dev.test", "primary-dev.test"), d.dev_setup(),
+                   *d.primary_dev_session_cookies())
+    assert [h.actor for h in report.hops] == [
+        "primary", "satellite", "primary", "satellite", "fapi", "satellite", "satellite"]
+    assert report.hops[0].location == d.url("satellite-dev.test", "/page?__clerk_synced=false")
+    assert report.outcome == "signed-in" and not codes(report, "error") and not codes(report, "warning")
+
+
+def test_development_sync_itself_ignores_allowed_redirect_origins(deployment: Deployment) -> None:
+    d = deployment  # primary-responds-to-syncing is @clerk/backend's own redirect: no clerk-js list applies
+    report = trace(d, d.url("other-dev.test", "/page?__clerk_synced=false"), d.dev_setup(),
+                   f"__clerk_db_jwt={SIGNED_IN_DEV_BROWSER}; Domain=primary-dev.test")
+    assert report.hops[1].auth_reason == "primary-responds-to-syncing"
+    assert report.hops[1].location.startswith(d.url("other-dev.test", "/page?__clerk_synced=true"))
+    assert report.outcome == "signed-in"
+    assert "trace.redirect-origin-blocked" not in codes(report) and not codes(report, "error")

@@ -1,6 +1,7 @@
 // Runs the real @clerk/backend authenticateRequest for a batch of requests.
 //
-// stdin: JSON {"now_ms": <int>, "jwt_key": "<PEM>", "handshake_payloads": {"<nonce>": ["<Set-Cookie>", ...]},
+// stdin: JSON {"package": "<npm name, default @clerk/backend>", "now_ms": <int>, "jwt_key": "<PEM>",
+//              "handshake_payloads": {"<nonce>": ["<Set-Cookie>", ...]},
 //              "cases": [{"id": ..., "options": {...}, "request": {"method", "url", "headers": [[n, v], ...]}}]}
 // stdout: one JSON line per case: {"id", "status", "reason", "message", "location", "set_cookie": [...],
 //         "headers": {...x-clerk-auth-*, cache-control}, "logs": [...]} or {"id", "error": "<thrown message>"}.
@@ -8,7 +9,6 @@
 // Networkless: Date.now is pinned to now_ms; a loopback stand-in for the Backend API answers
 // GET /v1/clients/handshake_payload; every fetch that is not to 127.0.0.1 is refused (and reported).
 import http from "node:http";
-import { createClerkClient } from "@clerk/backend";
 
 const input = JSON.parse(await new Promise((resolve) => {
   let text = "";
@@ -16,6 +16,9 @@ const input = JSON.parse(await new Promise((resolve) => {
   process.stdin.on("data", (chunk) => { text += chunk; });
   process.stdin.on("end", () => resolve(text));
 }));
+// "package" picks the release: the pinned @clerk/backend or an npm alias of an older one
+// (package.json: "@clerk/backend-3.2.2": "npm:@clerk/backend@3.2.2", ...).
+const { createClerkClient } = await import(input.package || "@clerk/backend");
 
 Date.now = () => input.now_ms;
 

@@ -10,7 +10,7 @@
 //              "sign_in_url", "satellite_auto_sync", "skip_paths": [...], "sign_in_path",
 //              "allowed_redirect_origins": [...]}],
 //    "fapis": [{"host", "instance": "production"|"development", "kind": "primary"|"satellite",
-//               "primary_fapi", "cookie_domain", "returns_no_cookies"}],
+//               "primary_fapi", "cookie_domain", "returns_no_cookies", "unknown_hosts": [...]}],
 //    "signed_in_clients": ["client_..."], "signed_in_dev_browsers": ["dvb_..."]}
 // 3. Prints {"ready": true} and serves until killed. The tests look only at what the tracer and the
 //    browser see; nothing here reports back.
@@ -107,6 +107,12 @@ function page(res, status, title, headers = {}) {
 // is sent to redirect_url only if its origin passes allowedRedirectOrigins (same origin, or an
 // exact origin in the list), else to "/" (clerk-protocol.md §6.3). Real clerk-js does this in the
 // browser; here it is a 307 so that the tracer and a headless browser without Clerk's JS see it.
+// Development primaries get the same model: allowedRedirectOrigins is a clerk-js check on the
+// sign-in page's redirect_url in both environments, whereas the development sync hop
+// (__clerk_redirect_url, primary-responds-to-syncing, §3.4 row 6) is answered by @clerk/backend
+// itself, which never consults the list, so that hop stays with the real SDK. Whether clerk-js adds
+// __clerk_db_jwt to this cross-origin navigation in development is not modelled: a satellite URL
+// carrying __clerk_synced=false starts the sync (row 5) before it would read one (row 7).
 function clerkJsTarget(app, url) {
   const wanted = url.searchParams.get("redirect_url");
   if (!wanted) return "/";
@@ -188,6 +194,11 @@ async function fapiHandle(fapi, req, res) {
   const jar = cookies(req);
   const redirectUrl = url.searchParams.get("redirect_url");
   if (fapi.instance === "development" && url.pathname === "/v1/client/handshake" && redirectUrl) {
+    // A development satellite the instance does not know (e.g. its domain was never added in the
+    // Dashboard): like the production loop.test stand-in, FAPI sends the browser back to redirect_url
+    // with no handshake payload. ASSUMPTION (clerk-protocol.md §6.3 last point, §11 point 6): the
+    // real FAPI may answer such a host with an error page instead; the bounce is the loop users report.
+    if ((fapi.unknown_hosts || []).includes(new URL(redirectUrl).hostname)) return redirect(res, redirectUrl);
     let devBrowser = url.searchParams.get("__clerk_db_jwt");
     if (!devBrowser) devBrowser = fresh("dvb_new");
     const nonce = fresh("nonce");
