@@ -46,6 +46,20 @@ def test_fapi_jwks_from_the_token_iss_with_clock_offset(keys: Keys, server: KeyS
     assert 115 <= fetch["clock_offset_s"] <= 125  # the server's Date is 120 s behind
     offset = [f for f in data["findings"] if f["code"] == "token.clock.offset"]
     assert offset[0]["severity"] == "warning" and "ahead of" in offset[0]["message"]
+    # keys from the token's own iss prove nothing about who issued it unless the issuer is pinned
+    assert "token.issuer.unpinned" in {f["code"] for f in data["findings"]}
+
+
+def test_pinned_issuer_is_trusted_and_another_issuer_is_not_fetched(keys: Keys, server: KeyServer) -> None:
+    pinned = runner.invoke(app, ["token", "verify", token(keys, server.url), "--issuer", server.url, "--json"])
+    assert pinned.exit_code == 0, pinned.output
+    assert "token.issuer.unpinned" not in {f["code"] for f in json.loads(pinned.stdout)["findings"]}
+    fetched_so_far = len(server.requests)
+    forged = runner.invoke(app, ["token", "verify", token(keys, server.url), "--issuer", "https://clerk.example.com",
+                                 "--json"])
+    assert forged.exit_code == 1
+    assert json.loads(forged.stdout)["valid"] is False
+    assert len(server.requests) == fetched_so_far  # an iss outside the pinned list is never fetched
 
 
 def test_unknown_kid_is_jwk_kid_mismatch(keys: Keys, server: KeyServer) -> None:

@@ -157,6 +157,7 @@ class VerifyContext:
     fetches: Sequence[Any] = ()
     key_notes: Sequence[str] = ()
     key_source: str | None = None
+    unpinned_issuer: bool = False  # keys were fetched from the token's own iss, unchecked
 
 
 def verify_report(source: TokenInput, result: TokenVerification, ctx: VerifyContext, *,
@@ -175,6 +176,14 @@ def verify_report(source: TokenInput, result: TokenVerification, ctx: VerifyCont
         findings.append(warning("token.issuer.unknown", iss,
                                 "no app of the setup uses this Frontend API; expected one of "
                                 + ", ".join(ctx.issuer_apps)))
+    if ctx.unpinned_issuer and result.valid:
+        findings.append(warning(
+            "token.issuer.unpinned", str(iss),
+            "the signing keys were fetched from the Frontend API the token itself names: this proves the "
+            "token matches that server's keys, not that your instance issued it (a forged token can name "
+            "its own server)",
+            hint="pin the issuer: --issuer https://clerk.<your domain>, --config clerkdomains.toml, "
+                 "--jwt-key, or CLERK_SECRET_KEY"))
     for name in ("jku", "x5u"):
         if name in result.header:
             findings.append(info(f"token.header.{name}-ignored", name,

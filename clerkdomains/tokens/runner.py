@@ -47,6 +47,11 @@ class _Plan:
     issuer_apps: dict[str, str]
     key_source: str
 
+    @property
+    def unpinned_issuer(self) -> bool:
+        """Keys come from each token's own ``iss`` and no issuer was given to check it against."""
+        return self.resolver is not None and self.resolver.from_issuer and not self.issuers
+
 
 def _plan(options: VerifyOptions) -> _Plan:
     env = os.environ if options.env is None else options.env
@@ -115,7 +120,8 @@ def run_single(text: str, options: VerifyOptions, *, show_token: bool = False) -
     if result.check == "decode":
         raise TokenFormatError(result.message or "not a token")
     ctx = VerifyContext(plan.issuer_apps, plan.resolver.fetches if plan.resolver else (),
-                        plan.fixed.notes if plan.fixed else (), plan.key_source)
+                        plan.fixed.notes if plan.fixed else (), plan.key_source,
+                        unpinned_issuer=plan.unpinned_issuer)
     return verify_report(source, result, ctx, show_token=show_token, clock_skew_ms=options.clock_skew_ms,
                          now=options.now)
 
@@ -153,6 +159,8 @@ def run_batch(lines: Iterable[str], output: IO[str], options: VerifyOptions) -> 
             plan.resolver.close()
     output.flush()
     summary = f"{total} tokens: {valid} valid, {total - valid} invalid"
+    if plan.unpinned_issuer and valid:
+        summary += "; keys came from each token's own iss, so 'valid' is unpinned (give --issuer or --config)"
     if reasons:
         summary += " (" + ", ".join(f"{r}: {n}" for r, n in reasons.most_common()) + ")"
     return (1 if valid < total else 0), summary
