@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -162,6 +163,59 @@ def test_custom_sign_in_paths_get_their_pages_and_urls(tmp_path: Path) -> None:
     sat_env = {e.key: e.value for e in files["satellite-1/.env.local"].env}
     assert sat_env["NEXT_PUBLIC_CLERK_SIGN_IN_URL"] == "http://localhost:3000/auth/login"
     assert sat_env["NEXT_PUBLIC_CLERK_SIGN_UP_URL"] == "http://localhost:3000/join"
+
+
+@pytest.mark.parametrize(("existing", "text", "pages"), [
+    (None, "", "app/pages"),  # new app: Nuxt's own root component renders the pages
+    ("app/app.vue", "<template><NuxtPage /></template>\n", "app/pages"),
+    ("app/app.vue", "<template><main>single view</main></template>\n", None),  # pages would never render
+    ("app/pages/index.vue", "<template />\n", "app/pages"),
+    ("app.vue", "<template><div /></template>\n", None),  # Nuxt 3 layout, no router
+    ("pages/index.vue", "<template />\n", "pages"),  # Nuxt 3 layout with pages/
+])
+def test_nuxt_primary_gets_auth_pages_only_where_pages_route(
+        tmp_path: Path, existing: str | None, text: str, pages: str | None) -> None:
+    if existing:
+        (tmp_path / "primary" / existing).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "primary" / existing).write_text(text)
+    names = by_path(desired_files(make_setup(tmp_path, "nuxt")), tmp_path)
+    written = sorted(n for n in names if n.startswith("primary/") and "[...slug].vue" in n)
+    if pages is None:
+        assert written == []
+    else:
+        assert written == [f"primary/{pages}/sign-in/[...slug].vue", f"primary/{pages}/sign-up/[...slug].vue"]
+        assert "<SignIn />" in names[written[0]].content and "<SignUp />" in names[written[1]].content
+    assert not any("pages/" in n for n in names if n.startswith("satellite-1/"))
+
+
+def test_custom_sign_in_paths_on_nuxt_and_tanstack(tmp_path: Path) -> None:
+    nuxt = by_path(desired_files(make_setup(tmp_path / "n", "nuxt", sign_in_path="/auth/login")), tmp_path / "n")
+    assert "<SignIn />" in nuxt["primary/app/pages/auth/login/[...slug].vue"].content
+    start = by_path(desired_files(make_setup(tmp_path / "t", "tanstack-start", sign_in_path="/auth/login")),
+                    tmp_path / "t")
+    assert "createFileRoute('/auth/login/$')" in start["primary/src/routes/auth/login.$.tsx"].content
+    assert "<SignIn />" in start["primary/src/routes/auth/login.$.tsx"].content
+
+
+def test_tanstack_route_ids_are_what_the_route_generator_derives(tmp_path: Path) -> None:
+    """TanStack's route generator (run for real) puts a nested custom path into the route
+    tree under the id we wrote, and leaves our route files as they are."""
+    node_modules = require_node_modules("@tanstack/router-generator")
+    setup = make_setup(tmp_path, "tanstack-start", sign_in_path="/auth/login", sign_up_path="/join")
+    app = tmp_path / "primary"
+    mine = [f for f in desired_files(setup) if f.app == "primary" and f.kind == "whole"]
+    for f in mine:
+        f.path.parent.mkdir(parents=True, exist_ok=True)
+        f.path.write_text(f.content)
+    (app / "node_modules").symlink_to(node_modules, target_is_directory=True)
+    script = node_modules.parent / "typecheck" / "tanstack-start" / "route-tree.mjs"
+    proc = subprocess.run(["node", str(script), str(app)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    tree = (app / "src" / "routeTree.gen.ts").read_text()
+    assert "'/auth/login/$': typeof AuthLoginSplatRoute" in tree
+    assert "'/join/$': typeof JoinSplatRoute" in tree
+    for f in mine:
+        assert f.path.read_text() == f.content, f"the route generator rewrote {f.path}"
 
 
 def test_app_without_a_path_goes_to_apps_folder(tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ class ReportFormat(str, enum.Enum):
     HUMAN = "human"
     JSON = "json"
     GITHUB = "github"
+    MARKDOWN = "markdown"
 
 
 class PlainFormat(str, enum.Enum):
@@ -92,8 +93,9 @@ def err(text: str) -> None:
 
 
 def emit(command: str, result: Result, fmt: str, *, human: Callable[[bool, int], str],
-         color: ColorMode = ColorMode.AUTO) -> None:
-    """Write ``result`` in ``fmt`` to stdout; ``human(color, width)`` renders the human form."""
+         color: ColorMode = ColorMode.AUTO, markdown: Callable[[], str] | None = None) -> None:
+    """Write ``result`` in ``fmt`` to stdout; ``human(color, width)`` renders the human form,
+    ``markdown()`` the command's own Markdown (default: the verdict and the findings table)."""
     if fmt == "json":
         from clerkdomains.render.json import render_json
 
@@ -102,6 +104,10 @@ def emit(command: str, result: Result, fmt: str, *, human: Callable[[bool, int],
         from clerkdomains.render.github import render_github
 
         out(render_github(result.findings))
+    elif fmt == "markdown":
+        from clerkdomains.render.markdown import render_markdown
+
+        out(markdown() if markdown else render_markdown(command, result))
     elif fmt == "human":
         out(human(use_color(color), width()))
     else:  # pragma: no cover - each command validates its own formats

@@ -54,6 +54,7 @@ def check(
     from clerkdomains.config import load_setup
     from clerkdomains.lint import check_setup, with_online
     from clerkdomains.render.human_check import render_check
+    from clerkdomains.render.markdown import render_check_markdown
 
     setup = load_setup(config)
     result = check_setup(setup, relative_to=Path.cwd())
@@ -64,5 +65,5 @@ def check(
             setup, secret_key=os.environ.get("CLERK_SECRET_KEY"), api_url=api_url, cacert=cacert,
             resolve=parse_resolve(resolve or [], connect_to or []), timeout=timeout))
     emit("check", result, pick_format(fmt, json_), color=color,
-         human=lambda c, w: render_check(result, color=c, width=w))
+         human=lambda c, w: render_check(result, color=c, width=w), markdown=lambda: render_check_markdown(result))
     finish(result.findings)

@@ -29,6 +29,7 @@ class VerifyFormat(str, enum.Enum):
     JSON = "json"
     GITHUB = "github"
     JUNIT = "junit"
+    MARKDOWN = "markdown"
 
 
 DomainsArg = Annotated[list[str] | None, typer.Argument(
@@ -132,8 +133,10 @@ def verify(
         out(render_junit("clerkdomains dns verify", cases_from_dns(result), time=result.elapsed))
     else:
         from clerkdomains.render.human_dns import render_verify, summary
+        from clerkdomains.render.markdown import render_dns_verify_markdown
 
-        emit("dns verify", result, chosen, color=color, human=lambda c, w: render_verify(result, color=c, width=w))
+        emit("dns verify", result, chosen, color=color, human=lambda c, w: render_verify(result, color=c, width=w),
+             markdown=lambda: render_dns_verify_markdown(result, summary=summary))
         if chosen == "human":
             err(summary(result))
     raise typer.Exit(int(result.exit_code))

@@ -129,8 +129,9 @@ def verify(
         err(summary)
         raise typer.Exit(code)
     from clerkdomains.render.human_token import render_verify
+    from clerkdomains.render.markdown import render_token_verify_markdown
 
     report = run_single(_read_input(token), options, show_token=show_token)
     emit("token verify", report, pick_format(fmt, json_), color=color,
-         human=lambda c, w: render_verify(report, color=c, width=w))
+         human=lambda c, w: render_verify(report, color=c, width=w), markdown=lambda: render_token_verify_markdown(report))
     finish(report.findings, 0 if report.ok else 1)

@@ -1,6 +1,8 @@
 """TanStack Start files for one app (@clerk/tanstack-react-start 1.5): ``<ClerkProvider>`` in
 the root route's shell, ``clerkMiddleware`` as request middleware of the start instance
-(``src/start.ts``) and the satellite's ``buildSignInUrl()`` links."""
+(``src/start.ts``), the satellite's ``buildSignInUrl()`` links, and the primary's
+``<SignIn />`` / ``<SignUp />`` file routes (``src/routes/sign-in.$.tsx``: a splat route, so
+Clerk's sign-in steps below the path resolve too)."""
 
 from __future__ import annotations
 
@@ -38,4 +40,20 @@ def tanstack_files(setup: Setup, app: App, app_dir: Path) -> list[DesiredFile]:
     if app.is_satellite:
         files.append(auth_links_file(src / "components" / "auth-links.tsx", app.name,
                                      "@clerk/tanstack-react-start", use_client=False))
+    else:
+        files += [_auth_route(app, src, route, component)
+                  for route, component in ((app.sign_in_path, "SignIn"), (app.sign_up_path, "SignUp"))]
     return files
+
+
+def _auth_route(app: App, src: Path, route: str, component: str) -> DesiredFile:
+    """A splat file route at ``route``: ``/sign-in`` → ``src/routes/sign-in.$.tsx`` with
+    ``createFileRoute('/sign-in/$')``, the id TanStack's route generator derives from the file
+    name (it rewrites a mismatched id, and the route tree it writes types the literal)."""
+    segments = [s for s in route.strip("/").split("/") if s]
+    name = f"{segments[-1]}.$.tsx" if segments else "$.tsx"
+    path = src.joinpath("routes", *segments[:-1], name)
+    route_id = "/" + "/".join([*segments, "$"])
+    content = render(_FW, "auth-route.tsx.tmpl", component=component, route_id=route_id)
+    return DesiredFile(path=path, app=app.name, kind="whole", content=content,
+                       description=f"<{component} /> route at {route}")
