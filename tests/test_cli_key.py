@@ -59,3 +59,19 @@ def test_bad_domain_is_a_problem_exit_1() -> None:
                                  "https://satellite.dev", "--json"])
     assert result.exit_code == 1
     assert json.loads(result.stdout)["findings"][0]["code"] == "satellite.domain.not-bare-host"
+
+
+def test_format_env_var_applies_where_the_command_offers_it(monkeypatch) -> None:
+    """CLERKDOMAINS_FORMAT is one job-wide setting: a command uses it when it offers that
+    format, says so on stderr and falls back to human when it does not, and --format wins."""
+    monkeypatch.setenv("CLERKDOMAINS_FORMAT", "json")
+    as_json = runner.invoke(app, ["key", "inspect", DEV])
+    assert as_json.exit_code == 0 and json.loads(as_json.stdout)["command"] == "key inspect"
+    explicit = runner.invoke(app, ["key", "inspect", DEV, "--format", "human"])
+    assert explicit.exit_code == 0 and explicit.stdout.startswith("kind")
+    monkeypatch.setenv("CLERKDOMAINS_FORMAT", "github")  # offered by check/dns/token, not by key inspect
+    fallback = runner.invoke(app, ["key", "inspect", DEV])
+    assert fallback.exit_code == 0 and fallback.stdout.startswith("kind")
+    assert fallback.stderr == "clerkdomains: ignoring CLERKDOMAINS_FORMAT=github: this command offers human, json\n"
+    bad = runner.invoke(app, ["key", "inspect", DEV, "--format", "github"])
+    assert bad.exit_code == 2  # an explicit flag is still validated

@@ -11,7 +11,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -57,12 +57,34 @@ ColorOpt = Annotated[
     typer.Option("--color", envvar="CLERKDOMAINS_COLOR", help="Colour in human output."),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
-ReportFormatOpt = Annotated[ReportFormat, typer.Option("--format", "-f", envvar="CLERKDOMAINS_FORMAT")]
-PlainFormatOpt = Annotated[PlainFormat, typer.Option("--format", "-f", envvar="CLERKDOMAINS_FORMAT")]
+FORMAT_ENV = "CLERKDOMAINS_FORMAT"
 
 
-def pick_format(fmt: enum.Enum, json_flag: bool) -> str:
-    return "json" if json_flag else str(fmt.value)
+def format_option(choices: type[enum.Enum]) -> Any:
+    """The ``--format`` option of a command offering ``choices``. Its env twin
+    (CLERKDOMAINS_FORMAT) is read by :func:`pick_format`, not by Typer, so one job-wide
+    value (``github``) does not break the commands that do not offer it."""
+    return Annotated[choices | None, typer.Option(  # type: ignore[valid-type]
+        "--format", "-f", show_default=False,
+        help=f"Output format (default: human, or ${FORMAT_ENV} when it names one of these).")]
+
+
+ReportFormatOpt = format_option(ReportFormat)
+PlainFormatOpt = format_option(PlainFormat)
+
+
+def pick_format(fmt: enum.Enum | None, json_flag: bool, choices: type[enum.Enum]) -> str:
+    """--json, else --format, else $CLERKDOMAINS_FORMAT when this command offers it, else human."""
+    if json_flag:
+        return "json"
+    if fmt is not None:
+        return str(fmt.value)
+    wanted = os.environ.get(FORMAT_ENV, "").strip().lower()
+    offered = [str(c.value) for c in choices]  # type: ignore[attr-defined]
+    if wanted and wanted not in offered:
+        err(f"clerkdomains: ignoring {FORMAT_ENV}={wanted}: this command offers {', '.join(offered)}")
+        return "human"
+    return wanted or "human"
 
 
 def use_color(mode: ColorMode, stream=None) -> bool:

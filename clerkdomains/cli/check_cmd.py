@@ -39,7 +39,7 @@ def check(
         "--connect-to", metavar="HOST:PORT:ADDR:PORT2",
         help="Connect to ADDR:PORT2 for HOST:PORT in --online (like curl). Repeatable.")] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds per HTTP request in --online.")] = 10.0,
-    fmt: ReportFormatOpt = ReportFormat.HUMAN,
+    fmt: ReportFormatOpt = None,
     json_: JsonFlag = False,
     color: ColorOpt = "auto",  # type: ignore[assignment]
 ) -> None:
@@ -64,6 +64,6 @@ def check(
         result = with_online(result, check_online(
             setup, secret_key=os.environ.get("CLERK_SECRET_KEY"), api_url=api_url, cacert=cacert,
             resolve=parse_resolve(resolve or [], connect_to or []), timeout=timeout))
-    emit("check", result, pick_format(fmt, json_), color=color,
+    emit("check", result, pick_format(fmt, json_, ReportFormat), color=color,
          human=lambda c, w: render_check(result, color=c, width=w), markdown=lambda: render_check_markdown(result))
     finish(result.findings)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ._common import ColorOpt, ConfigOpt, JsonFlag, emit, err, out, pick_format
+from ._common import ColorOpt, ConfigOpt, JsonFlag, emit, err, format_option, out, pick_format
 
 if TYPE_CHECKING:
     from clerkdomains.dnscheck.records import RecordsPlan
@@ -30,6 +30,10 @@ class VerifyFormat(str, enum.Enum):
     GITHUB = "github"
     JUNIT = "junit"
     MARKDOWN = "markdown"
+
+
+RecordsFormatOpt = format_option(RecordsFormat)
+VerifyFormatOpt = format_option(VerifyFormat)
 
 
 DomainsArg = Annotated[list[str] | None, typer.Argument(
@@ -57,7 +61,7 @@ def records(
     primary: PrimaryOpt = None,
     config: ConfigOpt = None,
     mail_token: MailTokenOpt = None,
-    fmt: Annotated[RecordsFormat, typer.Option("--format", "-f", envvar="CLERKDOMAINS_FORMAT")] = RecordsFormat.HUMAN,
+    fmt: RecordsFormatOpt = None,
     json_: JsonFlag = False,
     color: ColorOpt = "auto",  # type: ignore[assignment]
 ) -> None:
@@ -67,7 +71,7 @@ def records(
     Mail records are listed only when the mail token is known.
     """
     plan = _plan(domains, primary, config, mail_token)
-    chosen = pick_format(fmt, json_)
+    chosen = pick_format(fmt, json_, RecordsFormat)
     if chosen == "bind":
         from clerkdomains.render.bind import render_bind
 
@@ -100,7 +104,7 @@ def verify(
     timeout: Annotated[float, typer.Option("--timeout", min=0.01, envvar="CLERKDOMAINS_DNS_TIMEOUT",
                                            help="Seconds to wait for each DNS answer.")] = 2.0,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="DNS questions in flight at most.")] = 64,
-    fmt: Annotated[VerifyFormat, typer.Option("--format", "-f", envvar="CLERKDOMAINS_FORMAT")] = VerifyFormat.HUMAN,
+    fmt: VerifyFormatOpt = None,
     json_: JsonFlag = False,
     color: ColorOpt = "auto",  # type: ignore[assignment]
 ) -> None:
@@ -115,7 +119,7 @@ def verify(
 
     plan = _plan(domains, primary, config, mail_token)
     servers = [parse_nameserver(s) for s in nameserver or []]
-    chosen = pick_format(fmt, json_)
+    chosen = pick_format(fmt, json_, VerifyFormat)
 
     def run(on_progress=None):
         return run_verify(plan, nameservers=servers or None, authoritative=authoritative,

@@ -150,7 +150,7 @@ def init(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan with diffs; write nothing.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace whole files that exist and differ.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-file lines on stderr.")] = False,
-    fmt: PlainFormatOpt = PlainFormat.HUMAN,
+    fmt: PlainFormatOpt = None,
     json_: JsonFlag = False,
     color: ColorOpt = "auto",  # type: ignore[assignment]
 ) -> None:
@@ -188,7 +188,7 @@ def init(
         setup = _setup_from_flags(directory, p, sats, fw, satellite_framework, key, env, auto_sync)
 
     result = run_init(setup, write_config=write_config, force=force, dry_run=dry_run, extra=extra)
-    out_format = pick_format(fmt, json_)
+    out_format = pick_format(fmt, json_, PlainFormat)
     if out_format == "human":
         text = render_actions(result, color=use_color(color, sys.stderr), width=width(), quiet=quiet)
         if text:

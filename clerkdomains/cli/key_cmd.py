@@ -17,7 +17,7 @@ def inspect(
                                        show_default=False)],
     domain: Annotated[str | None, typer.Option(
         help="A production satellite's domain: also show its Frontend API host clerk.<domain>.")] = None,
-    fmt: PlainFormatOpt = PlainFormat.HUMAN,
+    fmt: PlainFormatOpt = None,
     json_: JsonFlag = False,
     color: ColorOpt = "auto",  # type: ignore[assignment]
 ) -> None:
@@ -34,6 +34,6 @@ def inspect(
     if key == "-":
         key = sys.stdin.readline()
     result = inspect_key(key, domain=domain)
-    emit("key inspect", result, pick_format(fmt, json_), color=color,
+    emit("key inspect", result, pick_format(fmt, json_, PlainFormat), color=color,
          human=lambda c, w: render_key(result, color=c, width=w))
     finish(result.findings)

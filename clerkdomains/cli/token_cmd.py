@@ -61,7 +61,7 @@ def decode(
     token: TokenArg = None,
     show_token: ShowTokenOpt = False,
     now: NowOpt = None,
-    fmt: ReportFormatOpt = ReportFormat.HUMAN,
+    fmt: ReportFormatOpt = None,
     json_: JsonFlag = False,
     color: ColorOpt = "auto",  # type: ignore[assignment]
 ) -> None:
@@ -77,7 +77,7 @@ def decode(
     source = find_token(_read_input(token))
     report = decode_report(source, decode_unverified(source.token), now=_parse_now(now),
                            show_token=show_token)
-    emit("token decode", report, pick_format(fmt, json_), color=color,
+    emit("token decode", report, pick_format(fmt, json_, ReportFormat), color=color,
          human=lambda c, w: render_decode(report, color=c, width=w))
     finish(report.findings)
 
@@ -106,7 +106,7 @@ def verify(
     batch: Annotated[bool, typer.Option(
         "--batch", help="One token per stdin line; one JSON result per line; summary on stderr.")] = False,
     show_token: ShowTokenOpt = False,
-    fmt: ReportFormatOpt = ReportFormat.HUMAN,
+    fmt: ReportFormatOpt = None,
     json_: JsonFlag = False,
     color: ColorOpt = "auto",  # type: ignore[assignment]
 ) -> None:
@@ -132,6 +132,6 @@ def verify(
     from clerkdomains.render.markdown import render_token_verify_markdown
 
     report = run_single(_read_input(token), options, show_token=show_token)
-    emit("token verify", report, pick_format(fmt, json_), color=color,
+    emit("token verify", report, pick_format(fmt, json_, ReportFormat), color=color,
          human=lambda c, w: render_verify(report, color=c, width=w), markdown=lambda: render_token_verify_markdown(report))
     finish(report.findings, 0 if report.ok else 1)

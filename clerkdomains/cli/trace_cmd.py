@@ -13,13 +13,26 @@ from typing import Annotated
 
 import typer
 
-from ._common import ColorOpt, ConfigOpt, Environment, JsonFlag, emit, finish, out, pick_format
+from ._common import (
+    ColorOpt,
+    ConfigOpt,
+    Environment,
+    JsonFlag,
+    emit,
+    finish,
+    format_option,
+    out,
+    pick_format,
+)
 
 
 class TraceFormat(str, enum.Enum):
     HUMAN = "human"
     JSON = "json"
     MERMAID = "mermaid"
+
+
+TraceFormatOpt = format_option(TraceFormat)
 
 
 class Scenario(str, enum.Enum):
@@ -86,7 +99,7 @@ def trace_sync(
     secret_key_type: Annotated[Environment | None, typer.Option(
         "--secret-key-type", help="Simulate a secret key of this instance type (default: the publishable key's).")
     ] = None,
-    fmt: Annotated[TraceFormat, typer.Option("--format", "-f", envvar="CLERKDOMAINS_FORMAT")] = TraceFormat.HUMAN,
+    fmt: TraceFormatOpt = None,
     json_: JsonFlag = False,
     color: ColorOpt = "auto",  # type: ignore[assignment]
 ) -> None:
@@ -101,7 +114,7 @@ def trace_sync(
     """
     from clerkdomains.errors import InputError
 
-    chosen = pick_format(fmt, json_)
+    chosen = pick_format(fmt, json_, TraceFormat)
     if har is not None:
         from .trace_live import run_har
 
