@@ -134,3 +134,21 @@ def test_placeholders_are_recognised() -> None:
     assert is_placeholder("pk_live_REPLACE_WITH_YOUR_PUBLISHABLE_KEY")
     assert is_placeholder("sk_test_xxxxxxxxxxxx")
     assert not is_placeholder("pk_test_Zm9vLWJhci0xMy5jbGVyay5hY2NvdW50cy5kZXYk")
+
+
+def test_env_lines_come_from_the_same_parser_as_the_values(tmp_path: Path) -> None:
+    """A line inside a multi-line quoted value that looks like an assignment is part of the
+    value, not a definition: the finding must point at the real line of the key."""
+    (tmp_path / ".env").write_text(
+        'NEXT_PUBLIC_CLERK_DOMAIN=satellite.dev\n'
+        'EXTRA_CERT="-----BEGIN\n'
+        'NEXT_PUBLIC_CLERK_DOMAIN=inside-a-value\n'
+        '-----END"\n'
+        'export CLERK_SECRET_KEY=\'sk_test_abc\' # trailing comment\n'
+    )
+    values = read_env_files(tmp_path, (".env",))
+    by_name = {v.name: v for v in values}
+    assert [v.name for v in values] == ["NEXT_PUBLIC_CLERK_DOMAIN", "EXTRA_CERT", "CLERK_SECRET_KEY"]
+    assert (by_name["NEXT_PUBLIC_CLERK_DOMAIN"].value, by_name["NEXT_PUBLIC_CLERK_DOMAIN"].line) == ("satellite.dev", 1)
+    assert by_name["EXTRA_CERT"].value == "-----BEGIN\nNEXT_PUBLIC_CLERK_DOMAIN=inside-a-value\n-----END"
+    assert (by_name["CLERK_SECRET_KEY"].value, by_name["CLERK_SECRET_KEY"].line) == ("sk_test_abc", 5)

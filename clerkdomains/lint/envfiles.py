@@ -1,19 +1,18 @@
 """Env files of one app folder: every assignment with its file and 1-based line, in precedence order.
 
-Values are parsed with python-dotenv (quotes, escapes, ``export``, comments);
-line numbers come from a light scan of the same text, so a finding can point at
-``.env.local:3``. Whether git ignores a file is asked of
+Values and line numbers come from :func:`clerkdomains.envparse.parse_env`, the parser
+``init`` edits env files with (python-dotenv's reading of quotes, escapes, ``export``,
+comments), so a finding can point at ``.env.local:3``. Whether git ignores a file is asked of
 :func:`clerkdomains.scaffold.gitignore.is_ignored`, shared with ``init``.
 """
 
 from __future__ import annotations
 
-import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-_ASSIGN = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=")
+from clerkdomains.envparse import parse_env
+from clerkdomains.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -40,21 +39,16 @@ class EnvValue:
 
 
 def read_env_file(path: Path) -> list[EnvValue]:
-    """Every assignment in ``path`` (later duplicates kept: the last one wins in the SDKs)."""
-    from dotenv import dotenv_values
-
+    """Every assignment in ``path``, in order (duplicates kept: the last one wins in the SDKs)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return []
-    lines: dict[str, int] = {}
-    for number, raw in enumerate(text.splitlines(), 1):
-        match = _ASSIGN.match(raw)
-        if match:
-            lines[match.group(1)] = number
-    values = dotenv_values(stream=io.StringIO(text), interpolate=False)
-    return [EnvValue(name, value or "", path, lines.get(name, 1))
-            for name, value in values.items() if value is not None]
+    try:
+        pieces = parse_env(text)
+    except InputError:
+        return []
+    return [EnvValue(p.key, p.value, path, p.line) for p in pieces if p.key is not None and p.value is not None]
 
 
 def read_env_files(folder: Path, names: tuple[str, ...]) -> list[EnvValue]:

@@ -1,44 +1,28 @@
 """Byte-preserving merge of clerkdomains' variables into an existing env file.
 
-:func:`parse_env` splits a file into :class:`EnvPiece` objects whose texts join back
-to the exact input (comments, blank lines, ``export``, quoting, CRLF, a missing final
-newline). :func:`merge_env` updates clerkdomains' own keys in place and appends the
+:func:`clerkdomains.envparse.parse_env` splits a file into pieces whose texts join
+back to the exact input; :func:`merge_env` updates clerkdomains' own keys in place and appends the
 missing ones at the end; every other byte stays as it was. Values are read the way
 dotenv loaders read them (python-dotenv's parser); the editing is ours.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from clerkdomains.envparse import EnvPiece, parse_env
 from clerkdomains.errors import InputError
 
 from .model import EnvEntry
 
+__all__ = ["EnvChange", "EnvMerge", "EnvPiece", "format_value", "mask_env", "merge_env", "parse_env"]
+
 ADDED_HEADER = "# Added by clerkdomains init"
 MASK = "****"
 _PLAIN = re.compile(r"[A-Za-z0-9_./:@+,=~%-]*")  # values that need no quotes in any loader
-
-
-@dataclass(frozen=True)
-class EnvPiece:
-    """One binding or run of comment/blank lines, exactly as it appears in the file."""
-
-    text: str
-    key: str | None  # None: comments, blank lines, lines dotenv cannot parse
-    value: str | None  # as loaders read it; None for `KEY` without `=`
-    line: int  # 1-based line of the key (or of the first line of the piece)
-    value_start: int = 0  # the raw value (quotes included) is text[value_start:value_end]
-    value_end: int = 0
-
-    @property
-    def quote(self) -> str:
-        raw = self.text[self.value_start:self.value_end]
-        return raw[0] if raw[:1] in ("'", '"') else ""
 
 
 EnvChangeKind = Literal["add", "update", "unchanged", "kept"]
@@ -62,56 +46,6 @@ class EnvMerge:
     @property
     def changed(self) -> bool:
         return any(c.kind in ("add", "update") for c in self.changes)
-
-
-def _key_pattern(key: str) -> re.Pattern[str]:
-    name = re.escape(key)
-    return re.compile(r"^(\s*(?:export[ \t]+)?(?:" + name + "|'" + name + "'|\"" + name + "\")[ \t]*)(=[ \t]*)?")
-
-
-def _value_span(text: str, key: str) -> tuple[int, int, int]:
-    """(line offset of the key, start, end) of the raw value in one binding's text."""
-    m = _key_pattern(key).match(text)
-    if m is None:  # pragma: no cover - python-dotenv gave us a binding for this key
-        raise InputError(f"cannot read the line defining {key}; edit the env file by hand")
-    line_offset = text.count("\n", 0, len(text) - len(text.lstrip()))  # blank lines folded in front
-    start = m.end()
-    if m.group(2) is None:  # `KEY` alone
-        return line_offset, start, start
-    rest = text[start:]
-    if rest[:1] in ("'", '"'):
-        q = rest[0]
-        i = 1
-        while i < len(rest):
-            if rest[i] == "\\" and i + 1 < len(rest):
-                i += 2
-                continue
-            if rest[i] == q:
-                return line_offset, start, start + i + 1
-            i += 1
-        return line_offset, start, start + len(rest.rstrip("\r\n"))
-    eol = re.search(r"\r?\n|\r|$", rest)
-    end = eol.start() if eol else len(rest)
-    comment = re.search(r"[ \t]+#", rest[:end])
-    raw = rest[: comment.start() if comment else end].rstrip(" \t")
-    return line_offset, start, start + len(raw)
-
-
-def parse_env(text: str) -> list[EnvPiece]:
-    """Split an env file into pieces that join back to ``text`` byte for byte."""
-    from dotenv.parser import parse_stream
-
-    pieces: list[EnvPiece] = []
-    for binding in parse_stream(io.StringIO(text)):
-        raw, line = binding.original.string, binding.original.line
-        if binding.key is None or binding.error:
-            pieces.append(EnvPiece(raw, None, None, line))
-            continue
-        offset, start, end = _value_span(raw, binding.key)
-        pieces.append(EnvPiece(raw, binding.key, binding.value, line + offset, start, end))
-    if "".join(p.text for p in pieces) != text:  # pragma: no cover - guards our assumption about the parser
-        raise InputError("env file could not be split without changing it; edit it by hand")
-    return pieces
 
 
 def env_values(text: str) -> dict[str, str | None]:
