@@ -3,7 +3,7 @@
 Values and line numbers come from :func:`clerkdomains.envparse.parse_env`, the parser
 ``init`` edits env files with (python-dotenv's reading of quotes, escapes, ``export``,
 comments), so a finding can point at ``.env.local:3``. Whether git ignores a file is asked of
-:func:`clerkdomains.scaffold.gitignore.is_ignored`, shared with ``init``.
+:func:`clerkdomains.gitignore.is_ignored`, shared with ``init``.
 """
 
 from __future__ import annotations

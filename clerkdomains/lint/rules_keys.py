@@ -13,8 +13,8 @@ import re
 from clerkdomains import findings as F
 from clerkdomains.errors import KeyFormatError
 from clerkdomains.findings import Finding
+from clerkdomains.gitignore import is_ignored
 from clerkdomains.keys import PublishableKey, parse_publishable_key, parse_secret_key
-from clerkdomains.scaffold.gitignore import is_ignored
 
 from .context import AppContext
 from .envfiles import EnvValue

@@ -17,8 +17,8 @@ from typing import Any
 
 from clerkdomains.errors import OperationError
 from clerkdomains.findings import Finding, warning
+from clerkdomains.gitignore import is_ignored
 
-from .gitignore import is_ignored
 from .plan import FileAction, Plan, relative_name
 
 SECRET_MODE = 0o600
