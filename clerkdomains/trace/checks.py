@@ -16,7 +16,9 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from clerkdomains.config import Setup
+from clerkdomains.errors import InputError
 from clerkdomains.findings import Finding, warning
+from clerkdomains.origins import origin_of
 
 from .live import RawHop
 from .meaning import HANDSHAKE_PATH, Hop, query
@@ -26,10 +28,11 @@ CLOCK_SKEW_LIMIT_S = 5.0  # the SDK's default clockSkewInMs
 
 
 def _origin(url: str | None) -> str | None:
-    if not url:
+    """The origin of an absolute http(s) URL (default ports dropped), else None."""
+    try:
+        return origin_of(url) if url else None
+    except InputError:
         return None
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else None
 
 
 def _cacheable(hop: Hop, raw: RawHop) -> Finding | None:
