@@ -81,6 +81,14 @@ def origin_of(url: str) -> str:
     return parse_app_url(url).origin
 
 
+def origin_or_none(url: str | None) -> str | None:
+    """The origin of an absolute http(s) URL (default ports dropped), else None."""
+    try:
+        return parse_app_url(url).origin if url else None
+    except InputError:
+        return None
+
+
 def is_local_host(host: str) -> bool:
     host = host.strip("[]").lower()
     if host == "localhost" or host.endswith(".localhost"):

@@ -16,23 +16,14 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from clerkdomains.config import Setup
-from clerkdomains.errors import InputError
 from clerkdomains.findings import Finding, warning
-from clerkdomains.origins import origin_of
+from clerkdomains.origins import origin_or_none
 
 from .live import RawHop
 from .meaning import HANDSHAKE_PATH, Hop, query
 
 PREVIEW_SUFFIXES = (".vercel.app", ".netlify.app", ".pages.dev", ".onrender.com", ".up.railway.app")
 CLOCK_SKEW_LIMIT_S = 5.0  # the SDK's default clockSkewInMs
-
-
-def _origin(url: str | None) -> str | None:
-    """The origin of an absolute http(s) URL (default ports dropped), else None."""
-    try:
-        return origin_of(url) if url else None
-    except InputError:
-        return None
 
 
 def _cacheable(hop: Hop, raw: RawHop) -> Finding | None:
@@ -55,11 +46,11 @@ def _redirect_url_host(hop: Hop, raw: RawHop, production: bool) -> list[Finding]
     if not inner:
         return []
     out = []
-    if _origin(inner) != _origin(raw.url):
+    if origin_or_none(inner) != origin_or_none(raw.url):
         out.append(warning(
             "trace.redirect-url-host", hop.url,
-            f"The handshake's redirect_url points at {_origin(inner)} but the browser asked "
-            f"{_origin(raw.url)}: the app builds its own URL from the wrong host, port or scheme.",
+            f"The handshake's redirect_url points at {origin_or_none(inner)} but the browser asked "
+            f"{origin_or_none(raw.url)}: the app builds its own URL from the wrong host, port or scheme.",
             "Behind a proxy, forward x-forwarded-host and x-forwarded-proto (and drop the internal port)."))
     host = (urlsplit(inner).hostname or "").lower()
     if production and host.endswith(PREVIEW_SUFFIXES):

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from clerkdomains.config import Setup
 from clerkdomains.findings import Finding, error, info, sort_findings, warning
-from clerkdomains.origins import is_allowed_redirect
+from clerkdomains.origins import is_allowed_redirect, origin_or_none
 
 from .checks import hop_checks
 from .compare import Predict, compare_hops
@@ -57,13 +57,6 @@ class TraceReport:
         }
 
 
-def _origin(url: str | None) -> str | None:
-    if not url:
-        return None
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else None
-
-
 def _has_payload(hop: Hop) -> bool:
     loc = hop.location or ""
     return ("__clerk_handshake" in loc or
@@ -94,12 +87,12 @@ def _empty_fapi_findings(cycle: Sequence[Hop], cookies_visible: bool) -> list[Fi
     out: list[Finding] = []
     empty_fapi = [h for h in cycle if h.actor == "fapi" and h.location and not _has_payload(h)
                   and urlsplit(h.location).path != "/v1/client/handshake"
-                  and _origin(h.location) != _origin(h.url)]
+                  and origin_or_none(h.location) != origin_or_none(h.url)]
     if empty_fapi and any(h.actor in ("primary", "satellite") for h in cycle) and not cookies_visible:
         h = empty_fapi[-1]
         out.append(warning(
             "trace.fapi-payload-unknown", h.url,
-            f"The Frontend API {urlsplit(h.url).netloc} sent the browser back to {_origin(h.location)} and the "
+            f"The Frontend API {urlsplit(h.url).netloc} sent the browser back to {origin_or_none(h.location)} and the "
             "app asked again; whether a handshake cookie came with it is not in this export.",
             "If no __clerk_handshake_nonce cookie was set, the Frontend API does not know this app's host: "
             "register the domain (and its clerk.<domain> CNAME) or avoid preview hosts with production keys."))
@@ -108,7 +101,7 @@ def _empty_fapi_findings(cycle: Sequence[Hop], cookies_visible: bool) -> list[Fi
         out.append(error(
             "trace.fapi-no-cookies", h.url,
             f"The Frontend API {urlsplit(h.url).netloc} sent the browser back to "
-            f"{_origin(h.location)} without a handshake payload (no __clerk_handshake/_nonce cookie or "
+            f"{origin_or_none(h.location)} without a handshake payload (no __clerk_handshake/_nonce cookie or "
             "parameter), so the app asks again: this feeds the loop.",
             "The Frontend API does not know this app's host: register the domain as a satellite in the "
             "Clerk Dashboard (production: and its clerk.<domain> CNAME), or do not use a preview "
@@ -143,13 +136,13 @@ def _redirect_origin_findings(setup: Setup | None, hops: Sequence[Hop]) -> list[
         if hop.actor != "primary" or not hop.location:
             continue
         wanted = query(hop.url).get("redirect_url")
-        wanted_origin = _origin(wanted)
-        page_origin = _origin(hop.url)
+        wanted_origin = origin_or_none(wanted)
+        page_origin = origin_or_none(hop.url)
         if not wanted_origin or wanted_origin == page_origin or hop.auth_status == "handshake":
             continue
-        if _origin(hop.location) == wanted_origin:
+        if origin_or_none(hop.location) == wanted_origin:
             continue
-        if _origin(hop.location) != page_origin:
+        if origin_or_none(hop.location) != page_origin:
             continue
         configured = None
         if setup is not None:
