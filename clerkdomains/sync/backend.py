@@ -11,6 +11,7 @@ table), with the verification-error handling (§3.6). Handshake resolution (row 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from clerkdomains.keys import accounts_portal_url
@@ -82,8 +83,13 @@ def authenticate_request(options: SdkOptions, request: SimRequest, *, keys: Any,
     if backend_api is not None:
         ctx.api = backend_api
     if ctx.token_in_header:
-        return _token_in_header(ctx, keys)
+        return _tag(_token_in_header(ctx, keys), "header")
     return _token_in_cookie(ctx, keys)
+
+
+def _tag(result: AuthResult, rule: str) -> AuthResult:
+    """The result with the decision-list row that produced it (clerk-protocol.md §3.4)."""
+    return replace(result, rule=rule)
 
 
 # --- §3.3 header token ------------------------------------------------------------------
@@ -106,7 +112,7 @@ def _token_in_cookie(ctx: AuthContext, keys: Any) -> AuthResult:
     if ctx.handshake_nonce or ctx.handshake_token:  # row 1
         resolved = resolve_handshake(ctx, keys)
         if resolved is not None:
-            return resolved
+            return _tag(resolved, "1")
     return (_satellite_sync(ctx)  # rows 2-5
             or _primary_responds_to_syncing(ctx)  # row 6
             or _dev_browser(ctx)  # rows 7-8
@@ -126,12 +132,12 @@ def _satellite_sync(ctx: AuthContext) -> AuthResult | None:
     needs_sync = synced == "false"
     skip = not ctx.behaviour.auto_sync(ctx.options.satellite_auto_sync) and not has_cookies and not needs_sync
     if skip:  # rows 2 and 4
-        return signed_out(ctx, "session-token-and-uat-missing")
+        return _tag(signed_out(ctx, "session-token-and-uat-missing"), "2" if ctx.production else "4")
     if has_cookies and not needs_sync:
         return None
     if ctx.production:  # row 3
-        return maybe_handshake(ctx, "satellite-needs-syncing", "")
-    return maybe_handshake(ctx, "satellite-needs-syncing", "", location=_dev_sign_in_redirect(ctx))  # row 5
+        return _tag(maybe_handshake(ctx, "satellite-needs-syncing", ""), "3")
+    return _tag(maybe_handshake(ctx, "satellite-needs-syncing", "", location=_dev_sign_in_redirect(ctx)), "5")
 
 
 def _satellite_sync_core2(ctx: AuthContext) -> AuthResult | None:
@@ -143,10 +149,10 @@ def _satellite_sync_core2(ctx: AuthContext) -> AuthResult | None:
     if not (ctx.options.is_satellite and ctx.sec_fetch_dest == "document"):
         return None
     if ctx.production:
-        return maybe_handshake(ctx, "satellite-needs-syncing", "")
+        return _tag(maybe_handshake(ctx, "satellite-needs-syncing", ""), "3")
     if urls.get_param(ctx.clerk_url, "__clerk_synced") is not None:
         return None
-    return maybe_handshake(ctx, "satellite-needs-syncing", "", location=_dev_sign_in_redirect(ctx))
+    return _tag(maybe_handshake(ctx, "satellite-needs-syncing", "", location=_dev_sign_in_redirect(ctx)), "5")
 
 
 def _get_or_any(ctx: AuthContext) -> bool:
@@ -178,7 +184,7 @@ def _primary_responds_to_syncing(ctx: AuthContext) -> AuthResult | None:
         back = urls.append_param(back, "__clerk_synced", "true")
     else:
         back = urls.set_param(back, "__clerk_synced", "true")
-    return maybe_handshake(ctx, "primary-responds-to-syncing", "", location=back)
+    return _tag(maybe_handshake(ctx, "primary-responds-to-syncing", "", location=back), "6")
 
 
 def _dev_browser(ctx: AuthContext) -> AuthResult | None:
@@ -186,9 +192,9 @@ def _dev_browser(ctx: AuthContext) -> AuthResult | None:
     if ctx.production:
         return None
     if urls.get_param(ctx.clerk_url, "__clerk_db_jwt") is not None:
-        return maybe_handshake(ctx, "dev-browser-sync", "")
+        return _tag(maybe_handshake(ctx, "dev-browser-sync", ""), "7")
     if not ctx.dev_browser:
-        return maybe_handshake(ctx, "dev-browser-missing", "")
+        return _tag(maybe_handshake(ctx, "dev-browser-missing", ""), "8")
     return None
 
 
@@ -196,11 +202,11 @@ def _cookie_presence(ctx: AuthContext) -> AuthResult | None:
     """Rows 9-11: ``__session`` and ``__client_uat`` must come together."""
     has_session, has_client = bool(ctx.session_in_cookie), bool(ctx.client_uat)
     if not has_client and not has_session:
-        return signed_out(ctx, "session-token-and-uat-missing")
+        return _tag(signed_out(ctx, "session-token-and-uat-missing"), "9")
     if not has_client:
-        return maybe_handshake(ctx, "session-token-but-no-client-uat", "")
+        return _tag(maybe_handshake(ctx, "session-token-but-no-client-uat", ""), "10")
     if not has_session:
-        return maybe_handshake(ctx, "client-uat-but-no-session-token", "")
+        return _tag(maybe_handshake(ctx, "client-uat-but-no-session-token", ""), "11")
     return None
 
 
@@ -210,24 +216,24 @@ def _session_checks(ctx: AuthContext, keys: Any) -> AuthResult:
     decoded = session_tokens.decode(token)
     if decoded is None:  # row 12
         checked = ctx.verify(token, keys)
-        return _session_token_error(ctx, checked, "cookie")
+        return _tag(_session_token_error(ctx, checked, "cookie"), "12")
     if ((ctx.behaviour.checks_machine_tokens and session_tokens.is_machine_jwt(token))  # row 13
             or _other_category(ctx, token)):
-        return signed_out(ctx, "token-type-mismatch")
+        return _tag(signed_out(ctx, "token-type-mismatch"), "13")
     iat = decoded[1].get("iat")
     if isinstance(iat, (int, float)) and not isinstance(iat, bool) and iat < ctx.client_uat:  # row 14
-        return maybe_handshake(ctx, "session-token-iat-before-client-uat", "")
+        return _tag(maybe_handshake(ctx, "session-token-iat-before-client-uat", ""), "14")
     checked = ctx.verify(token, keys)
     if not checked.valid:  # row 15
-        return _session_token_error(ctx, checked, "cookie")
+        return _tag(_session_token_error(ctx, checked, "cookie"), "15")
     if ctx.behaviour.core == 3 and (not checked.claims or not checked.claims.get("azp")):
         ctx.logs.append("Clerk: Session token from cookie is missing the azp claim. In a future version of "
                         "Clerk, this token will be considered invalid. Please contact Clerk support if you "
                         "see this warning.")
     if _needs_cross_origin_sync(ctx):  # row 16
-        return maybe_handshake(ctx, "primary-domain-cross-origin-sync", MSG_CROSS_ORIGIN)
+        return _tag(maybe_handshake(ctx, "primary-domain-cross-origin-sync", MSG_CROSS_ORIGIN), "16")
     # row 17 (organization sync) needs organizationSyncOptions, which the simulator never sets.
-    return signed_in(ctx, token, checked.claims)  # row 18
+    return _tag(signed_in(ctx, token, checked.claims), "18")
 
 
 def _needs_cross_origin_sync(ctx: AuthContext) -> bool:

@@ -59,6 +59,11 @@ class AuthResult:
     claims: Mapping[str, Any] | None = None
     logs: tuple[str, ...] = ()
     suffixed_cookies: bool = False
+    # which row of the decision list answered (clerk-protocol.md §3.4: "1".."18"; "header"
+    # for the Authorization-header path of §3.3), and why a handshake row ended signed-out
+    # instead ("not-eligible": §3.5 step 1; "loop-guard": §3.5 step 4)
+    rule: str | None = None
+    downgrade: str | None = None
 
     def header(self, name: str) -> str | None:
         return next((v for k, v in self.headers if k.lower() == name.lower()), None)
@@ -104,10 +109,15 @@ class AuthContext:
     def session_token(self) -> str | None:
         return self.session_in_cookie or self.token_in_header
 
-    def verify(self, token: str, keys: Any, *, clock_skew_ms: int = 5000) -> session_tokens.Verification:
-        """``verifyToken`` of this release at the context's clock."""
-        return session_tokens.verify(token, keys, now=self.now, clock_skew_ms=clock_skew_ms,
-                                     categories=self.behaviour.checks_machine_tokens)
+    def verify(self, token: str, keys: Any, *, clock_skew_ms: float | None = None) -> session_tokens.Verification:
+        """``verifyToken`` of this release at the context's clock, with the options'
+        ``authorizedParties``, ``audience`` and ``clockSkewInMs`` (unless ``clock_skew_ms``
+        overrides it, as the development handshake retry does)."""
+        skew = clock_skew_ms if clock_skew_ms is not None else self.options.clock_skew_ms
+        return session_tokens.verify(token, keys, now=self.now, clock_skew_ms=5000 if skew is None else skew,
+                                     categories=self.behaviour.checks_machine_tokens,
+                                     authorized_parties=self.options.authorized_parties,
+                                     audience=self.options.audience)
 
 
 # --- §3.1 context ---------------------------------------------------------------------
@@ -185,7 +195,7 @@ def _eligible_for_handshake(ctx: AuthContext) -> bool:
 def maybe_handshake(ctx: AuthContext, reason: str, message: str, *, location: str | None = None) -> AuthResult:
     """``handleMaybeHandshakeStatus``: eligibility, Location, loop guard, redirect counter."""
     if not _eligible_for_handshake(ctx):
-        return signed_out(ctx, reason, message)
+        return replace(signed_out(ctx, reason, message), downgrade="not-eligible")
     if location is None:
         location = build_handshake_url(
             frontend_api=ctx.frontend_api, clerk_url=ctx.clerk_url, reason=reason,
@@ -194,7 +204,7 @@ def maybe_handshake(ctx: AuthContext, reason: str, message: str, *, location: st
     if ctx.redirect_count == LOOP_LIMIT:
         satellite = ctx.behaviour.satellite_loop_message and reason == "satellite-needs-syncing"
         ctx.logs.append(MSG_SATELLITE_LOOP if satellite else MSG_REFRESH_LOOP)
-        return signed_out(ctx, reason, message)
+        return replace(signed_out(ctx, reason, message), downgrade="loop-guard")
     counter = f"__clerk_redirect_count={_js_number_text(ctx.redirect_count + 1)}; SameSite=Lax; HttpOnly; Max-Age=2"
     headers = (("location", location), ("cache-control", "no-store"), *_debug_headers("handshake", reason, message))
     return AuthResult(status="handshake", reason=reason, message=message, location=location,

@@ -48,6 +48,11 @@ class SdkOptions:
     sign_up_url: str | None = None
     satellite_auto_sync: bool | None = None  # None: unset
     sdk_version: str = DEFAULT_SDK_VERSION
+    # token verification (verifyToken reads them from the authenticate context; None: unset)
+    authorized_parties: tuple[str, ...] | None = None
+    audience: str | tuple[str, ...] | None = None
+    clock_skew_ms: float | None = None  # clockSkewInMs (default 5000)
+    api_url: str | None = None  # apiUrl: where the Backend API calls go (JWKS, nonce payloads, refresh)
 
     def to_data(self) -> dict[str, object]:
         """JSON form; the secret key is reduced to its prefix."""
@@ -57,6 +62,9 @@ class SdkOptions:
             "is_satellite": self.is_satellite, "domain": self.domain, "proxy_url": self.proxy_url,
             "sign_in_url": self.sign_in_url, "sign_up_url": self.sign_up_url,
             "satellite_auto_sync": self.satellite_auto_sync, "sdk_version": self.sdk_version,
+            "authorized_parties": list(self.authorized_parties) if self.authorized_parties is not None else None,
+            "audience": list(self.audience) if isinstance(self.audience, tuple) else self.audience,
+            "clock_skew_ms": self.clock_skew_ms, "api_url": self.api_url,
         }
 
 
@@ -104,7 +112,8 @@ def options_for(setup: Setup, app: App, *, secret_key: str | None = None,
     base = SdkOptions(publishable_key=pk, secret_key=secret_key or dummy_secret_key(instance_type),
                       sdk_version=sdk_version or app.sdk_version or DEFAULT_SDK_VERSION)
     if not app.is_satellite:
-        return replace(base, sign_in_url=setup.sign_in_url(app), sign_up_url=setup.sign_up_url(app))
+        return replace(base, sign_in_url=setup.sign_in_url(app), sign_up_url=setup.sign_up_url(app),
+                       proxy_url=app.proxy_url)
     return replace(
         base, is_satellite=True,
         domain=None if app.proxy_url else setup.domain_of(app),

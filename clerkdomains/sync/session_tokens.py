@@ -6,6 +6,7 @@ with a key pair generated in memory (so a default simulation needs no files).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,18 +62,52 @@ class Verification:
     check: str = "ok"  # which check decided (clerkdomains.tokens' TokenVerification.check)
 
 
-def verify(token: str, keys: Any, *, now: float, clock_skew_ms: int = 5000,
-           categories: bool = True) -> Verification:
-    """Verify with :func:`clerkdomains.tokens.verify_token` (no azp or issuer options: the
-    middleware the simulator models sets neither). ``categories=False``: a release without
-    the M2M ``cat`` refusal (``SdkBehaviour.checks_machine_tokens``)."""
+def verify(token: str, keys: Any, *, now: float, clock_skew_ms: float = 5000,
+           categories: bool = True, authorized_parties: Sequence[str] | None = None,
+           audience: str | Sequence[str] | None = None) -> Verification:
+    """Verify with :func:`clerkdomains.tokens.verify_token` and the options ``verifyToken``
+    gets from ``authenticateRequest``: ``authorizedParties``, ``audience`` (checked here,
+    between ``sub`` and ``azp`` as ``verifyJwt`` does) and ``clockSkewInMs``.
+    ``categories=False``: a release without the M2M ``cat`` refusal
+    (``SdkBehaviour.checks_machine_tokens``)."""
     from clerkdomains.tokens import verify_token
 
-    result = verify_token(token, keys, clock_skew_ms=clock_skew_ms, now=now, m2m_category_check=categories)
+    result = verify_token(token, keys, clock_skew_ms=clock_skew_ms, now=now, m2m_category_check=categories,  # type: ignore[arg-type]
+                          authorized_parties=list(authorized_parties) if authorized_parties else None)
+    if result.check in _AFTER_AUDIENCE:
+        failed = audience_error(result.claims, audience)
+        if failed is not None:
+            return Verification(False, "token-verification-failed", failed, dict(result.claims or {}) or None, "aud")
     if result.valid:
         return Verification(True, None, None, dict(result.claims or {}))
     message = " ".join(m for m in (result.message, result.action) if m)
     return Verification(False, result.reason, message, dict(result.claims or {}) or None, result.check)
+
+
+_AFTER_AUDIENCE = frozenset({"azp", "iss", "exp", "nbf", "iat", "ok"})  # checks verifyJwt makes after `aud`
+
+
+def audience_error(claims: Any, audience: str | Sequence[str] | None) -> str | None:
+    """``assertAudienceClaim``: the full message (with its action) when ``aud`` misses, else None."""
+    from clerkdomains.tokens.decoding import js_stringify
+    from clerkdomains.tokens.verify import ENSURE_CLERK_JWT
+
+    wanted = [a for a in ([audience] if isinstance(audience, str) else list(audience or ())) if a]
+    aud = claims.get("aud") if isinstance(claims, dict) else None
+    present = [a for a in (aud if isinstance(aud, list) else [aud]) if a]
+    if not wanted or not present:
+        return None
+    listed = "[" + ",".join(js_stringify(a) for a in wanted) + "]"
+    if isinstance(aud, str):
+        if aud in wanted:
+            return None
+        return f'Invalid JWT audience claim (aud) {js_stringify(aud)}. Is not included in "{listed}". {ENSURE_CLERK_JWT}'
+    if isinstance(aud, list) and aud and all(isinstance(a, str) for a in aud):
+        if any(a in wanted for a in aud):
+            return None
+        return (f'Invalid JWT audience claim array (aud) {js_stringify(aud)}. Is not included in "{listed}". '
+                f"{ENSURE_CLERK_JWT}")
+    return None
 
 
 @dataclass(frozen=True)
