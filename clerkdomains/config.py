@@ -31,7 +31,7 @@ Role = Literal["primary", "satellite"]
 
 _INSTANCE_KEYS = {"publishable_key", "environment", "mail_token"}
 _COMMON_APP_KEYS = {"url", "framework", "path", "publishable_key", "sdk_version"}
-_PRIMARY_KEYS = _COMMON_APP_KEYS | {"sign_in_path", "sign_up_path", "allowed_redirect_origins"}
+_PRIMARY_KEYS = _COMMON_APP_KEYS | {"sign_in_path", "sign_up_path", "allowed_redirect_origins", "proxy_url"}
 _SATELLITE_KEYS = _COMMON_APP_KEYS | {"auto_sync", "proxy_url", "domain", "sign_in_url", "sign_up_url"}
 
 
@@ -278,6 +278,10 @@ def _app(data: Mapping[str, Any], role: Role, name: str, where: str, root: Path,
         key = None
     common: dict[str, Any] = {"role": role, "name": name, "url": url, "framework": framework, "path": path,
                                   "publishable_key": key, "sdk_version": _str(data, "sdk_version", where, label)}
+    proxy = _str(data, "proxy_url", where, label)
+    if proxy is not None and not (proxy.startswith("/") or proxy.startswith(("http://", "https://"))):
+        raise ConfigError(f"{where}: [{label}] proxy_url must be an absolute URL or a path starting with '/', "
+                          f"got {proxy!r}")
     if role == "primary":
         aro = data.get("allowed_redirect_origins")
         if aro is not None and (not isinstance(aro, list) or not all(isinstance(o, str) for o in aro)):
@@ -287,14 +291,11 @@ def _app(data: Mapping[str, Any], role: Role, name: str, where: str, root: Path,
                                             "sign_in_path", where, label),
                    sign_up_path=_path_value(_str(data, "sign_up_path", where, label, default="/sign-up") or "",
                                             "sign_up_path", where, label),
-                   allowed_redirect_origins=tuple(aro) if aro is not None else None)
+                   allowed_redirect_origins=tuple(aro) if aro is not None else None,
+                   proxy_url=proxy or None)
     auto_sync = data.get("auto_sync")
     if auto_sync is not None and not isinstance(auto_sync, bool):
         raise ConfigError(f"{where}: [{label}] auto_sync must be true or false")
-    proxy = _str(data, "proxy_url", where, label)
-    if proxy is not None and not (proxy.startswith("/") or proxy.startswith(("http://", "https://"))):
-        raise ConfigError(f"{where}: [{label}] proxy_url must be an absolute URL or a path starting with '/', "
-                          f"got {proxy!r}")
     return App(**common, auto_sync=auto_sync, proxy_url=proxy or None,
                domain=_str(data, "domain", where, label),
                sign_in_url=_str(data, "sign_in_url", where, label),
