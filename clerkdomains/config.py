@@ -19,7 +19,7 @@ from typing import Any, Literal
 from .errors import ConfigError, InputError, KeyFormatError
 from .frameworks import Framework
 from .keys import InstanceType, PublishableKey, looks_like_secret, parse_publishable_key
-from .origins import AppUrl, parse_app_url
+from .origins import AppUrl, check_origin_glob, normalize_host, parse_app_url
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -27,6 +27,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 CONFIG_NAME = "clerkdomains.toml"
+MAX_CONFIG_BYTES = 1024 * 1024  # a real one is a few hundred bytes
 Role = Literal["primary", "satellite"]
 
 _INSTANCE_KEYS = {"publishable_key", "environment", "mail_token"}
@@ -150,16 +151,31 @@ def load_setup(path: Path | str | None = None, *, env: Mapping[str, str] | None 
         path = found
     path = Path(path)
     try:
+        if path.exists() and not path.is_file():
+            raise ConfigError(f"{path}: not a regular file", hint="pass --config FILE naming a clerkdomains.toml")
+        if path.exists() and path.stat().st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 1024} KiB; not a clerkdomains.toml")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such file", hint="run `clerkdomains init` or pass --config FILE") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+        raise ConfigError(f"{path}: cannot read: {_reason(exc)}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    return setup_from_dict(data, path=path.resolve(), env=os.environ if env is None else env)
+        raise ConfigError(f"{path}: not valid TOML: {_reason(exc)}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: arrays or inline tables are nested too deeply to read") from None
+    try:
+        return setup_from_dict(data, path=path.resolve(), env=os.environ if env is None else env)
+    except RecursionError:  # a value nested thousands deep that some check still walked
+        raise ConfigError(f"{path}: a value is nested too deeply to check") from None
+
+
+def _reason(exc: BaseException) -> str:
+    """An exception's text on one line."""
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
 
 
 def setup_from_dict(data: Mapping[str, Any], *, path: Path | None = None,
@@ -262,8 +278,9 @@ def _app(data: Mapping[str, Any], role: Role, name: str, where: str, root: Path,
         url = parse_app_url(url_text, what=f"[{label}] url")
     except InputError as exc:
         raise ConfigError(f"{where}: {exc.message}") from None
-    if url.url.rstrip("/") != url.origin:
-        raise ConfigError(f"{where}: [{label}] url must be an origin (scheme://host[:port]), got {url_text!r}")
+    if not url.is_origin:
+        raise ConfigError(f"{where}: [{label}] url must be an origin (scheme://host[:port]), "
+                          f"got {_shown(url_text)}")
     fw_text = _str(data, "framework", where, label, default="nextjs") or "nextjs"
     try:
         framework = Framework(fw_text)
@@ -278,14 +295,16 @@ def _app(data: Mapping[str, Any], role: Role, name: str, where: str, root: Path,
         key = None
     common: dict[str, Any] = {"role": role, "name": name, "url": url, "framework": framework, "path": path,
                                   "publishable_key": key, "sdk_version": _str(data, "sdk_version", where, label)}
-    proxy = _str(data, "proxy_url", where, label)
-    if proxy is not None and not (proxy.startswith("/") or proxy.startswith(("http://", "https://"))):
-        raise ConfigError(f"{where}: [{label}] proxy_url must be an absolute URL or a path starting with '/', "
-                          f"got {proxy!r}")
+    proxy = _url_or_path(data, "proxy_url", where, label)
     if role == "primary":
         aro = data.get("allowed_redirect_origins")
         if aro is not None and (not isinstance(aro, list) or not all(isinstance(o, str) for o in aro)):
             raise ConfigError(f"{where}: [primary] allowed_redirect_origins must be a list of strings")
+        for entry in aro or ():
+            try:
+                check_origin_glob(entry, what="[primary] allowed_redirect_origins entry")
+            except InputError as exc:
+                raise ConfigError(f"{where}: {exc.message}") from None
         return App(**common,
                    sign_in_path=_path_value(_str(data, "sign_in_path", where, label, default="/sign-in") or "",
                                             "sign_in_path", where, label),
@@ -297,9 +316,61 @@ def _app(data: Mapping[str, Any], role: Role, name: str, where: str, root: Path,
     if auto_sync is not None and not isinstance(auto_sync, bool):
         raise ConfigError(f"{where}: [{label}] auto_sync must be true or false")
     return App(**common, auto_sync=auto_sync, proxy_url=proxy or None,
-               domain=_str(data, "domain", where, label),
-               sign_in_url=_str(data, "sign_in_url", where, label),
-               sign_up_url=_str(data, "sign_up_url", where, label))
+               domain=_domain(data, where, label),
+               sign_in_url=_url_or_path(data, "sign_in_url", where, label),
+               sign_up_url=_url_or_path(data, "sign_up_url", where, label))
+
+
+def _url_or_path(data: Mapping[str, Any], key: str, where: str, label: str) -> str | None:
+    """An absolute http(s) URL (checked by :func:`~clerkdomains.origins.parse_app_url`) or a
+    path starting with one '/'. A relative one is the user's choice (``check`` says what it
+    does to a satellite); any other scheme, user info or broken host is refused here, once,
+    for every command."""
+    value = _str(data, key, where, label)
+    if value is None or value == "":
+        return value
+    if value.startswith("/") and not value.startswith("//"):
+        if "\\" in value or any(ord(c) < 0x21 or ord(c) == 0x7F for c in value):
+            raise ConfigError(f"{where}: [{label}] {key} {_shown(value)} contains a space, a backslash "
+                              "or a control character")
+        return value
+    if ":" not in value.split("/", 1)[0] or value.startswith("//"):
+        raise ConfigError(f"{where}: [{label}] {key} must be an absolute http(s) URL or a path starting "
+                          f"with '/', got {_shown(value)}")
+    try:
+        parse_app_url(value, what=f"[{label}] {key}")
+    except InputError as exc:
+        raise ConfigError(f"{where}: {exc.message}") from None
+    return value
+
+
+def _domain(data: Mapping[str, Any], where: str, label: str) -> str | None:
+    """The ``domain`` option: host[:port]. The shapes users get wrong and the SDK still takes
+    (a scheme in front, a trailing slash, a ``clerk.`` prefix) are kept for ``check`` and the
+    simulation to explain; a value that is no host at all is refused."""
+    value = _str(data, "domain", where, label)
+    if value is None or value == "":
+        return value
+    bare = value
+    for prefix in ("https://", "http://"):
+        if bare.lower().startswith(prefix):
+            bare = bare[len(prefix):]
+    bare = bare[:-1] if bare.endswith("/") else bare
+    host, port = bare, None
+    if not bare.endswith("]") and ":" in bare:
+        host, _, port = bare.rpartition(":")
+    try:
+        normalize_host(host, what=f"[{label}] domain {_shown(value)}")
+    except InputError as exc:
+        raise ConfigError(f"{where}: {exc.message}", hint="write the satellite's host, e.g. satellite.dev") from None
+    if port is not None and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        raise ConfigError(f"{where}: [{label}] domain {_shown(value)} has an invalid port")
+    return value
+
+
+def _shown(value: str) -> str:
+    """A user's value for a one-line message: quoted, escaped, cut when long."""
+    return repr(value if len(value) <= 80 else value[:80] + "…")
 
 
 def setup_to_dict(setup: Setup) -> dict[str, Any]:
