@@ -3,7 +3,8 @@ and host-only rules, and the request a top-level navigation sends.
 
 Cookies are keyed by host, not port (``localhost:3000`` and ``localhost:3001`` share
 them, as in real browsers). Sites are compared by registrable domain
-(:func:`clerkdomains.origins.registrable_domain`).
+(:func:`clerkdomains.origins.registrable_domain`, from the Public Suffix List), and a
+``Domain`` attribute naming a public suffix is refused as browsers do.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from clerkdomains.origins import is_local_host, registrable_domain
+from clerkdomains.origins import is_local_host, is_public_suffix, same_site_urls
 
 from .request import SimRequest
 
@@ -70,6 +71,11 @@ class CookieJar:
             key, _, val = piece.partition("=")
             attrs[key.strip().lower()] = val.strip()
         domain_attr = attrs.get("domain", "").lstrip(".").lower()
+        if domain_attr and is_public_suffix(domain_attr):
+            if domain_attr != host:  # RFC 6265 §5.3 step 5, with the Public Suffix List browsers ship
+                self.rejected.append((name, f"Domain={domain_attr} is a public suffix"))
+                return None
+            domain_attr = ""  # the host itself: a host-only cookie
         if domain_attr and not (host == domain_attr or host.endswith("." + domain_attr)):
             self.rejected.append((name, f"Domain={domain_attr} does not match the host {host}"))
             return None
@@ -159,8 +165,7 @@ class CookieJar:
 
 
 def _same_site(url_a: str, url_b: str) -> bool:
-    a, b = urlsplit(url_a), urlsplit(url_b)
-    return a.scheme == b.scheme and registrable_domain(a.hostname or "") == registrable_domain(b.hostname or "")
+    return same_site_urls(url_a, url_b)
 
 
 def is_cross_site(url_a: str, url_b: str) -> bool:
