@@ -28,14 +28,24 @@ DEFAULT_API_URL = "https://api.clerk.com"
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 
 
-def read_jwks_file(path: Path) -> KeySet:
+#: The largest JWKS answer read over HTTP (Clerk's holds one or two keys: about 1 KB).
+MAX_JWKS_BYTES = 256 * 1024
+
+
+def parse_jwks(text: str | bytes, source: str) -> KeySet:
+    """A JWKS document's keys; InputError when it is not JSON (or nested too deeply to read)
+    or not a JWKS."""
     try:
-        data = json.loads(path.read_text())
-    except OSError as exc:
-        raise InputError(f"cannot read the JWKS file {path}: {exc.strerror}") from None
-    except ValueError:
-        raise InputError(f"{path} is not JSON") from None
-    return KeySet.from_jwks(data, source=f"JWKS {path.name}")
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        raise InputError(f"{source} is not JSON (or nested too deeply)") from None
+    return KeySet.from_jwks(data, source=source)
+
+
+def read_jwks_file(path: Path) -> KeySet:
+    from clerkdomains.tokens.files import read_small_text
+
+    return parse_jwks(read_small_text(path, "the JWKS file"), f"JWKS {path.name}")
 
 
 def is_loopback(host: str | None) -> bool:
@@ -43,9 +53,24 @@ def is_loopback(host: str | None) -> bool:
 
 
 def check_fetch_url(url: str) -> str:
-    """``url`` if it may be fetched: https, or http only on a loopback host. Else InputError."""
-    parts = urlsplit(url)
-    if parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname)):
+    """``url`` if it may be fetched: https, or http only on a loopback host, with a host and
+    a port in 1-65535. Else InputError (exit 2: a URL that cannot work is bad input)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+        host = parts.hostname
+    except ValueError as exc:
+        raise InputError(f"key URL {url!r} is not a usable URL: {exc}") from None
+    if not host:
+        raise InputError(f"key URL {url!r} has no host")
+    if port == 0:
+        raise InputError(f"key URL {url!r}: port must be 1-65535")
+    if parts.username is not None or parts.password is not None:
+        raise InputError(f"key URL {url!r} holds a user name or password (user@host): refused, "
+                         f"the host contacted would be {host}")
+    if any(ord(c) < 0x21 or ord(c) == 0x7f for c in url):
+        raise InputError(f"key URL {url!r} holds spaces or control characters")
+    if parts.scheme == "https" or (parts.scheme == "http" and is_loopback(host)):
         return url
     raise InputError(f"refusing to fetch keys from {url!r}: https only (http only on 127.0.0.1, ::1, localhost)")
 
@@ -127,18 +152,26 @@ class KeyResolver:
         if self._client is None:
             self._client = self.client_factory() if self.client_factory else self._new_client()
         try:
-            response = self._client.get(url, headers=headers)
+            with self._client.stream("GET", url, headers=headers) as response:
+                status, date = response.status_code, response.headers.get("date")
+                body = bytearray()
+                if status == 200:
+                    for chunk in response.iter_bytes():
+                        body += chunk
+                        if len(body) > MAX_JWKS_BYTES:
+                            raise NetworkError(f"{url} answered with more than {MAX_JWKS_BYTES} bytes: "
+                                               "not a JWKS document")
         except httpx.HTTPError as exc:
             raise NetworkError(f"could not fetch keys from {url}: {type(exc).__name__}: {exc}") from None
         local_now = time.time()
-        if response.status_code != 200:
-            hint = "check CLERK_SECRET_KEY" if response.status_code in (401, 403) else None
-            raise NetworkError(f"could not fetch keys from {url}: HTTP {response.status_code}", hint=hint)
+        if status != 200:
+            hint = "check CLERK_SECRET_KEY" if status in (401, 403) else None
+            raise NetworkError(f"could not fetch keys from {url}: HTTP {status}", hint=hint)
         try:
-            keys = KeySet.from_jwks(response.json(), source=url)
-        except (ValueError, InputError):
+            keys = parse_jwks(bytes(body), url)
+        except InputError:
             raise NetworkError(f"{url} did not answer with a JWKS document") from None
-        self.fetches.append(Fetch(url, tuple(keys.kids), _clock_offset(response.headers.get("date"), local_now)))
+        self.fetches.append(Fetch(url, tuple(keys.kids), _clock_offset(date, local_now)))
         self._cache[url] = keys
         return keys
 

@@ -193,12 +193,18 @@ def test_batch_one_json_line_per_token(keys: Keys, pem: str) -> None:
     assert set(records[0]) == {"line", "valid", "reason", "kid", "sub", "exp"}
     assert good not in result.stdout and good.split(".")[2] not in result.stderr
     assert result.stderr.strip() == ("5 tokens: 2 valid, 3 invalid (token-expired: 1, token-invalid: 1, "
-                                     "token-invalid-signature: 1)")
+                                     "token-invalid-signature: 1); azp was not checked (no authorized "
+                                     "parties: give --authorized-party or --config)")
 
 
 def test_batch_all_valid_is_exit_0(keys: Keys, pem: str) -> None:
     result = runner.invoke(app, ["token", "verify", "--batch", "--jwt-key", pem], input=fresh(keys) + "\n")
-    assert result.exit_code == 0 and result.stderr.strip() == "1 tokens: 1 valid, 0 invalid"
+    assert result.exit_code == 0
+    assert result.stderr.strip() == "1 tokens: 1 valid, 0 invalid; azp was not checked (no authorized parties: " \
+                                    "give --authorized-party or --config)"
+    parties = runner.invoke(app, ["token", "verify", "--batch", "--jwt-key", pem,
+                                  "--authorized-party", "https://app.example.com"], input=fresh(keys) + "\n")
+    assert parties.exit_code == 0 and parties.stderr.strip() == "1 tokens: 1 valid, 0 invalid"
 
 
 def test_clerk_jwt_key_env_is_used(keys: Keys, monkeypatch: pytest.MonkeyPatch) -> None:

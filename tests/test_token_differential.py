@@ -28,7 +28,7 @@ def judged() -> tuple[list[Case], dict[str, dict], KeySet]:
     proc = subprocess.run(["node", str(NODE_DIR / "verify_token.mjs")], input=payload,
                           capture_output=True, text=True, timeout=120, cwd=NODE_DIR)
     assert proc.returncode == 0, proc.stderr
-    sdk = {r["id"]: r for r in map(json.loads, proc.stdout.splitlines())}
+    sdk = {r["id"]: r for r in map(json.loads, filter(None, proc.stdout.split("\n")))}
     return cases, sdk, KeySet.from_pem(keys.pem)
 
 
@@ -95,7 +95,7 @@ def test_jwks_keys_agree_with_the_sdk_fetching_from_a_loopback_backend_api() -> 
         proc = subprocess.run(["node", str(NODE_DIR / "verify_token.mjs")], input=payload,
                               capture_output=True, text=True, timeout=120, cwd=NODE_DIR)
         assert proc.returncode == 0, proc.stderr
-        sdk = {r["id"]: r for r in map(json.loads, proc.stdout.splitlines())}
+        sdk = {r["id"]: r for r in map(json.loads, filter(None, proc.stdout.split("\n")))}
         keyset = KeySet.from_jwks(jwks)
         diffs = []
         for case in cases:

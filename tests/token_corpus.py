@@ -110,6 +110,14 @@ def claims(**overrides: Any) -> dict[str, Any]:
 
 
 DROP = object()
+
+
+def _with_literal(payload: dict[str, Any], name: str, literal: str) -> bytes:
+    """``payload`` as JSON with claim ``name`` written as the raw number text ``literal``
+    (``1e400``, a 5000-digit integer: values Python's json.dumps cannot write)."""
+    marker = "__literal__"
+    text = json.dumps({**payload, name: marker}, separators=(",", ":"))
+    return text.replace(json.dumps(marker), literal).encode()
 HEADER = {"alg": "RS256", "kid": "ins_2abc", "typ": "JWT", "cat": "cl_B7d4PD111AAA"}
 
 
@@ -135,8 +143,30 @@ def build(keys: Keys) -> list[Case]:
                     claims(v=1, org_id="org_1", org_role="org:admin", org_slug="acme", org_permissions=[]),
                     claims(o={"id": "org_1", "rol": "admin", "slg": "acme", "per": "read", "fpm": "1"}),
                     claims(act={"sub": "user_admin", "sid": "sess_x", "iss": ISS}), claims(sts="pending"),
-                    claims(exp=IAT + 60.75), claims(exp=1e20), claims(exp=10**30)):
+                    claims(exp=IAT + 60.75)):
         add("claims", sign(keys, HEADER, payload))
+    # numbers that are no time (#11): the SDK's invalid Date skips the check, so it accepts
+    # them (a token that never expires); clerkdomains refuses them in strict mode
+    for name, literal in (("exp", "1e400"), ("exp", "-1e400"), ("exp", "1e20"), ("exp", "1" + "0" * 30),
+                          ("exp", "1" + "0" * 5000), ("exp", "-1e17"), ("exp", "8640000000001"),
+                          ("nbf", "1e400"), ("iat", "1e400"), ("nbf", "-1e400"), ("iat", "1e300")):
+        add("not-a-time", sign(keys, HEADER, _with_literal(claims(), name, literal)), strict=True)
+    # numbers that are times, if odd ones: the SDK accepts or rejects them by their value
+    for name, literal in (("exp", "8640000000000"), ("exp", "1e12"), ("exp", "-5"), ("exp", "-1e10"),
+                          ("exp", f"{IAT + 60}.999999"), ("exp", f"{IAT + 60}e0"), ("exp", "-0"),
+                          ("exp", f"{IAT + 60}.0"), ("nbf", "-1e12"), ("iat", "-8640000000000"),
+                          ("nbf", f"{IAT}.5"), ("exp", "1.8e9"), ("exp", "0.5")):
+        add("odd-time", sign(keys, HEADER, _with_literal(claims(), name, literal)))
+    # claims with control characters, bidi marks, lone surrogates, odd unicode: the SDK
+    # compares them as strings; clerkdomains does the same (and escapes them when showing)
+    for value in ("user_\x1b]0;pwned\x07", "user_\u202e1", "user\r\nvalid: yes", "\u0000", "\ud800",
+                  "\U0001f600", "\u0130", "\x9b31m"):
+        add("unicode", sign(keys, HEADER, claims(sub=value)))
+    for azp, parties in ((AZP + "\u200e", [AZP]), ("https://app.example.com\x00", [AZP]),
+                         ("https://\u0430pp.example.com", [AZP]), (AZP + "\x1b[2K", [AZP + "\x1b[2K"])):
+        add("unicode", sign(keys, HEADER, claims(azp=azp)), authorized_parties=parties)
+    add("unicode", sign(keys, HEADER, claims(iss=ISS + "\u2028")), issuer=ISS)
+    add("unicode", sign(keys, {**HEADER, "kid": "ins_\x1b[31m"}, claims()), strict=True)
     # typ
     for typ in ("jwt", "at+jwt", None, 5, "", "JWS"):
         add("typ", sign(keys, {**HEADER, "typ": typ}, claims()))

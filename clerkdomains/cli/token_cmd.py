@@ -31,8 +31,10 @@ NowOpt = Annotated[str | None, typer.Option(
 def _read_input(token: str | None) -> str:
     import sys
 
+    from clerkdomains.tokens.inputs import read_bounded
+
     if token is None or token == "-":
-        return sys.stdin.read()
+        return read_bounded(sys.stdin)
     return token
 
 
@@ -42,18 +44,33 @@ def _parse_now(text: str | None) -> float | None:
     import datetime as dt
 
     from clerkdomains.errors import InputError
+    from clerkdomains.tokens.verify import check_now
 
     try:
-        return float(text)
+        seconds = float(text)
     except ValueError:
-        pass
+        try:
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise InputError(f"--now {text!r} is neither an ISO 8601 time nor unix seconds") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.timezone.utc)
+        seconds = moment.timestamp()
     try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(f"--now {text!r} is neither an ISO 8601 time nor unix seconds") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.timestamp()
+        return check_now(seconds)
+    except InputError:
+        raise InputError(f"--now {text!r} is not a moment a clock can show: give finite unix seconds "
+                         "or an ISO 8601 time") from None
+
+
+def _skew_ms(seconds: float) -> float:
+    import math
+
+    from clerkdomains.errors import InputError
+
+    if not math.isfinite(seconds) or abs(seconds) > 86400:
+        raise InputError(f"--clock-skew {seconds!r}: give finite seconds within ±86400")
+    return seconds * 1000
 
 
 @app.command("decode")
@@ -69,14 +86,19 @@ def decode(
 
     Nothing is verified. Exit 2 when the input holds no decodable token.
     """
+    from clerkdomains.errors import InputError
     from clerkdomains.render.human_token import render_decode
     from clerkdomains.tokens import decode_unverified
+    from clerkdomains.tokens.decoding import MAX_DECODE_BYTES
     from clerkdomains.tokens.inputs import find_token
     from clerkdomains.tokens.report import decode_report
 
     source = find_token(_read_input(token))
-    report = decode_report(source, decode_unverified(source.token), now=_parse_now(now),
-                           show_token=show_token)
+    when = _parse_now(now)
+    if len(source.token) > MAX_DECODE_BYTES:
+        raise InputError(f"the token is {len(source.token)} characters long; token decode shows tokens of "
+                         f"at most {MAX_DECODE_BYTES} (a session cookie is about 1 KB)")
+    report = decode_report(source, decode_unverified(source.token), now=when, show_token=show_token)
     emit("token decode", report, pick_format(fmt, json_, ReportFormat), color=color,
          human=lambda c, w: render_decode(report, color=c, width=w))
     finish(report.findings)
@@ -93,7 +115,7 @@ def verify(
     config: Annotated[Path | None, typer.Option(
         "--config", "-c", envvar="CLERKDOMAINS_CONFIG", dir_okay=False,
         help="clerkdomains.toml: accept every app origin as azp and each app's Frontend API as iss "
-             "(only when given; verify never searches for one).")] = None,
+             "(default: found upwards from the current folder, like the other commands).")] = None,
     clock_skew: Annotated[float, typer.Option("--clock-skew", help="Allowed clock skew in seconds.")] = 5.0,
     now: NowOpt = None,
     jwt_key: Annotated[Path | None, typer.Option(
@@ -119,8 +141,8 @@ def verify(
     from clerkdomains.tokens.runner import VerifyOptions, run_batch, run_single
 
     options = VerifyOptions(
-        authorized_parties=authorized_party or [], issuers=issuer or [], config=config,
-        clock_skew_ms=clock_skew * 1000, now=_parse_now(now), jwt_key=jwt_key, jwks=jwks,
+        authorized_parties=authorized_party or [], issuers=issuer or [], config=config, find_config=True,
+        clock_skew_ms=_skew_ms(clock_skew), now=_parse_now(now), jwt_key=jwt_key, jwks=jwks,
         api_url=api_url, cacert=str(cacert) if cacert else None)
     if batch:
         import sys

@@ -21,6 +21,9 @@ FORM_MESSAGE = "Invalid JWT form. A JWT consists of three parts separated by dot
 DECODE_MESSAGE = "Invalid JWT form. The header, payload, or signature could not be decoded."
 #: The largest token clerkdomains accepts (the SDK has no limit; cookies cap at about 4 KB).
 MAX_TOKEN_BYTES = 16 * 1024
+#: The largest token ``token decode`` shows (four times the verify limit, so an oversized
+#: token can still be looked at; nothing that large is a working session token).
+MAX_DECODE_BYTES = 64 * 1024
 
 _B64URL_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _TO_STANDARD = bytes.maketrans(b"-_", b"+/")
@@ -63,7 +66,13 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-_JSON = json.JSONDecoder(parse_constant=_no_constants)
+def _js_int(text: str) -> Any:
+    """An integer literal as JSON.parse reads it: beyond Python's int-text limit it is a
+    double (``Infinity`` when it is beyond that too), never an error."""
+    return int(text) if len(text) <= 4000 else float(text)
+
+
+_JSON = json.JSONDecoder(parse_constant=_no_constants, parse_int=_js_int)
 
 
 def parse_json_segment(raw: bytes) -> Any:
@@ -151,6 +160,28 @@ def js_number(value: Any) -> float:
         return float(value)
     except OverflowError:
         return math.inf if value > 0 else -math.inf
+
+
+def js_number_text(value: Any) -> str:
+    """``String(value)`` for a JSON number: ``Infinity`` for the overflowed ones."""
+    number = js_number(value)
+    if math.isinf(number):
+        return "Infinity" if number > 0 else "-Infinity"
+    return js_stringify(number if isinstance(value, int) and abs(value) >= 2 ** 53 else value)
+
+
+def time_claim_problem(value: Any) -> str | None:
+    """Why a numeric ``exp``/``nbf``/``iat`` is no usable time, else None.
+
+    The SDK's ``setUTCSeconds`` turns a non-finite number, or one beyond the ±8.64e15 ms
+    of a JavaScript Date, into an invalid date; every comparison with it is false, so the
+    SDK skips that check (a token that never expires)."""
+    number = js_number(value)
+    if not math.isfinite(number):
+        return "is not a finite number"
+    if math.isnan(js_seconds_to_ms(value)):
+        return "is beyond the range of a JavaScript Date"
+    return None
 
 
 def js_seconds_to_ms(value: Any) -> float:

@@ -8,6 +8,7 @@ and reads the Set-Cookie directives inside a handshake token with the tokens red
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,16 +95,24 @@ KIND_TEXT = {
 
 
 def iso_utc(seconds: float) -> str:
+    """UTC ISO 8601 (``...Z``); ``out of range`` for what no calendar date holds (1e400, 1e20)."""
     try:
         moment = dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc)
-    except (OverflowError, OSError, ValueError):
+    except (OverflowError, OSError, ValueError, TypeError):
         return "out of range"
     return moment.isoformat().replace("+00:00", "Z")
 
 
 def relative(seconds: float, now: float) -> str:
-    """``in 60 s``, ``5 min ago``, ``in 2.5 h``, ``3 d ago``; ``now`` within a second."""
-    delta = round(seconds - now)
+    """``in 60 s``, ``5 min ago``, ``in 2.5 h``, ``3 d ago``; ``now`` within a second;
+    ``out of range`` for a non-finite or astronomically far moment."""
+    try:
+        delta_f = float(seconds) - float(now)
+    except (OverflowError, TypeError, ValueError):
+        return "out of range"
+    if not math.isfinite(delta_f) or abs(delta_f) > 1e15:
+        return "out of range"
+    delta = round(delta_f)
     size = abs(delta)
     if size < 1:
         return "now"

@@ -7,6 +7,7 @@ Raw tokens and signatures never enter a result unless ``show_token`` is set.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from clerkdomains.findings import Finding, error, info, warning
 
-from .decoding import DecodedToken
+from .decoding import DecodedToken, js_number_text, js_stringify, time_claim_problem
 from .explain import (
     KIND_TEXT,
     ClaimLine,
@@ -23,6 +24,7 @@ from .explain import (
     explain_header,
     handshake_directives,
     iso_utc,
+    relative,
     token_kind,
 )
 from .inputs import TokenInput
@@ -48,6 +50,94 @@ REASON_HINTS = {
     "token-not-active-yet": "the server clock is behind the token's issuer; sync the clock (NTP)",
     "token-iat-in-the-future": "the server clock is behind the token's issuer; sync the clock (NTP)",
 }
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` as strict JSON can carry it: non-finite numbers become null (as in
+    ``JSON.stringify``), lone surrogates U+FFFD."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if _has_surrogate(value) else value
+    if isinstance(value, dict):
+        return {json_safe(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+_CONTROL_CHARS = frozenset(
+    [*map(chr, range(0x20)), *map(chr, range(0x7f, 0xa0)), "\u061c", "\u200e", "\u200f", "\u2028",
+     "\u2029", *map(chr, range(0x202a, 0x202f)), *map(chr, range(0x2066, 0x206a)), "\ufeff"])
+
+
+def _odd_text(value: Any, depth: int = 0) -> bool:
+    """Whether a claim value holds control, bidi or separator characters, or lone surrogates."""
+    if isinstance(value, str):
+        return _has_surrogate(value) or not _CONTROL_CHARS.isdisjoint(value)
+    if depth > 20:
+        return False
+    if isinstance(value, dict):
+        return any(_odd_text(k, depth + 1) or _odd_text(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_odd_text(v, depth + 1) for v in value)
+    return False
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+#: exp further than this after iat (or now) is far beyond a 60 s session token
+_LONG_LIVED_S = 24 * 3600
+
+
+def claim_findings(kind: str, header: dict[str, Any], claims: dict[str, Any], now: float) -> list[Finding]:
+    """What the SDK accepts but a person should know: time claims that are no whole seconds
+    or no usable time, a session token living for days, claims holding control characters."""
+    found: list[Finding] = []
+    for name in ("exp", "nbf", "iat"):
+        value = claims.get(name)
+        if not _is_number(value):
+            continue
+        problem = time_claim_problem(value)
+        if problem:
+            found.append(warning(f"token.claims.{name}-not-a-time", name,
+                                 f"{name} {js_number_text(value)} {problem}: the Clerk SDK reads it as an "
+                                 "invalid date and skips that check" + (" (the token never expires)"
+                                                                       if name == "exp" else "")
+                                 + "; clerkdomains token verify refuses it"))
+        elif isinstance(value, float) and not value.is_integer():
+            found.append(warning(f"token.claims.{name}-not-integer", name,
+                                 f"{name} is not an integer ({js_number_text(value)}): the Clerk SDK accepts it "
+                                 "and truncates it to whole seconds; Clerk itself writes whole seconds"))
+    exp = claims.get("exp")
+    if kind == "session" and _is_number(exp) and time_claim_problem(exp) is None:
+        start = claims.get("iat") if _is_number(claims.get("iat")) and time_claim_problem(claims["iat"]) is None else now
+        if float(exp) - float(start) > _LONG_LIVED_S:
+            found.append(warning("token.claims.long-lived", "exp",
+                                 f"the token expires {relative(exp, start)} after "
+                                 f"{'it was issued' if start is not now else 'now'} ({iso_utc(exp)}): Clerk "
+                                 "session tokens live 60 s, so this one was not minted by Clerk's Frontend API "
+                                 "as a session token"))
+    from clerkdomains.render.escape import escape_control
+
+    odd = [escape_control(name) for name, value in claims.items() if _odd_text(name) or _odd_text(value)]
+    odd += [f"header {escape_control(name)}" for name, value in header.items()
+            if _odd_text(name) or _odd_text(value)]
+    if odd:
+        found.append(warning("token.claims.control-characters", ", ".join(odd),
+                             "control, bidi or line-separator characters in " + ", ".join(odd)
+                             + " (shown escaped): the SDK accepts them; a real Clerk token never holds them"))
+    return found
 
 
 def setup_expectations(setup: Setup) -> tuple[list[str], dict[str, str]]:
@@ -89,7 +179,7 @@ class DecodeReport:
         }
         if self.show_token:
             data["token"] = self.source.token
-        return {"token": data}
+        return {"token": json_safe(data)}
 
 
 def decode_report(source: TokenInput, decoded: DecodedToken, *, now: float | None = None,
@@ -101,8 +191,10 @@ def decode_report(source: TokenInput, decoded: DecodedToken, *, now: float | Non
         findings.append(info("token.other-cookies", ", ".join(source.others),
                              f"decoded {source.cookie}; the header also holds {', '.join(source.others)}"))
     exp = decoded.claims.get("exp")
-    if kind == "session" and isinstance(exp, (int, float)) and not isinstance(exp, bool) and exp <= now:
+    if (kind == "session" and _is_number(exp) and time_claim_problem(exp) is None
+            and float(exp) <= now):
         findings.append(warning("token.expired", "exp", f"the token expired at {iso_utc(exp)}"))
+    findings += claim_findings(kind, decoded.header, decoded.claims, now)
     if decoded.odd_shape:
         findings.append(warning("token.odd-shape", "token", "the header or payload JSON is not an object"))
     directives = tuple(handshake_directives(decoded.claims))
@@ -130,6 +222,8 @@ class VerifyReport:
     key_source: str | None = None
     token: str | None = None  # only with show_token
     now: float | None = None  # the moment judged (None: the system clock)
+    checked: dict[str, bool] = field(default_factory=dict)  # azp / iss: compared with expected values
+    config: str | None = None  # the clerkdomains.toml used (given or found)
 
     @property
     def ok(self) -> bool:
@@ -143,10 +237,11 @@ class VerifyReport:
             "kid": v.header.get("kid"), "sub": v.claims.get("sub"), "azp": v.claims.get("azp"),
             "iss": v.claims.get("iss"), "exp": v.claims.get("exp"),
             "keys": {"source": self.key_source, "fetches": list(self.fetches)},
+            "checked": dict(self.checked), "config": self.config,
         }
         if self.token is not None:
             data["token"] = self.token
-        return data
+        return json_safe(data)
 
 
 @dataclass
@@ -158,6 +253,9 @@ class VerifyContext:
     key_notes: Sequence[str] = ()
     key_source: str | None = None
     unpinned_issuer: bool = False  # keys were fetched from the token's own iss, unchecked
+    authorized_parties: Sequence[str] = ()  # the azp values accepted (empty: azp not checked)
+    issuers: Sequence[str] = ()  # the iss values accepted (empty: iss not checked)
+    config: str | None = None  # the clerkdomains.toml used (given or found)
 
 
 def verify_report(source: TokenInput, result: TokenVerification, ctx: VerifyContext, *,
@@ -176,6 +274,18 @@ def verify_report(source: TokenInput, result: TokenVerification, ctx: VerifyCont
         findings.append(warning("token.issuer.unknown", iss,
                                 "no app of the setup uses this Frontend API; expected one of "
                                 + ", ".join(ctx.issuer_apps)))
+    if ctx.config:
+        findings.append(info("token.config", ctx.config,
+                             f"authorized parties and issuers from {ctx.config}"))
+    if result.valid and not ctx.authorized_parties:
+        azp = result.claims.get("azp")
+        shown = js_stringify(azp) if "azp" in result.claims else "(none)"
+        findings.append(warning(
+            "token.azp.unchecked", "azp",
+            f"azp {shown} was not checked: no authorized parties were given, so a token minted for "
+            "any origin passes (the SDK does the same without authorizedParties)",
+            hint="give --authorized-party ORIGIN (repeatable), or --config clerkdomains.toml (found "
+                 "upwards from the current folder when not given) to accept every app origin"))
     if ctx.unpinned_issuer and result.valid:
         findings.append(warning(
             "token.issuer.unpinned", str(iss),
@@ -192,6 +302,8 @@ def verify_report(source: TokenInput, result: TokenVerification, ctx: VerifyCont
         findings.append(warning("token.kind.not-session", kind, KIND_TEXT[kind]))
     for note in ctx.key_notes:
         findings.append(warning("token.key.sdk-mismatch", "key", note))
+    findings += claim_findings(kind, result.header, result.claims,
+                               time.time() if now is None else now)
     for fetch in ctx.fetches:
         offset = fetch.clock_offset_s
         if offset is not None:
@@ -201,9 +313,10 @@ def verify_report(source: TokenInput, result: TokenVerification, ctx: VerifyCont
                                  f"the local clock is {abs(offset):.1f} s {'ahead of' if offset >= 0 else 'behind'} "
                                  "the key server's Date header",
                                  hint="sync the clock (NTP)" if severe else None))
+    checked = {"azp": bool(ctx.authorized_parties), "iss": bool(ctx.issuers)}
     return VerifyReport(result, kind, source.cookie, tuple(findings),
                         tuple(f.to_dict() for f in ctx.fetches), issuer_app, ctx.key_source,
-                        source.token if show_token else None, now)
+                        source.token if show_token else None, now, checked, ctx.config)
 
 
 def _hint(result: TokenVerification) -> str | None:
@@ -215,6 +328,7 @@ def _hint(result: TokenVerification) -> str | None:
 
 
 def batch_line(line_no: int, result: TokenVerification) -> dict[str, Any]:
-    """One ``--batch`` output record (never the token itself)."""
-    return {"line": line_no, "valid": result.valid, "reason": result.reason,
-            "kid": result.header.get("kid"), "sub": result.claims.get("sub"), "exp": result.claims.get("exp")}
+    """One ``--batch`` output record (never the token itself), strict-JSON safe."""
+    return json_safe({"line": line_no, "valid": result.valid, "reason": result.reason,
+                      "kid": result.header.get("kid"), "sub": result.claims.get("sub"),
+                      "exp": result.claims.get("exp")})

@@ -18,7 +18,7 @@ from typing import IO, Any
 from clerkdomains.errors import InputError
 
 from .decoding import TokenFormatError, decode_unverified
-from .inputs import TokenInput, find_token
+from .inputs import MAX_LINE_CHARS, TOO_LONG, TokenInput, bounded_lines, find_token
 from .keyset import KeySet
 from .report import VerifyContext, VerifyReport, batch_line, setup_expectations, verify_report
 from .verify import TokenVerification, verify_token
@@ -26,9 +26,14 @@ from .verify import TokenVerification, verify_token
 
 @dataclass
 class VerifyOptions:
+    """What ``token verify`` was asked. ``config``: the clerkdomains.toml to use; None finds
+    one upwards from the current folder unless ``find_config`` is False (the library default
+    for callers that build options by hand stays networkless and file-less)."""
+
     authorized_parties: list[str] = field(default_factory=list)
     issuers: list[str] = field(default_factory=list)
     config: Path | None = None
+    find_config: bool = False
     clock_skew_ms: float = 5000
     now: float | None = None
     jwt_key: Path | None = None
@@ -46,6 +51,7 @@ class _Plan:
     issuers: list[str]
     issuer_apps: dict[str, str]
     key_source: str
+    config: Path | None = None  # the clerkdomains.toml used (given or found)
 
     @property
     def unpinned_issuer(self) -> bool:
@@ -57,43 +63,51 @@ def _plan(options: VerifyOptions) -> _Plan:
     env = os.environ if options.env is None else options.env
     parties, issuers, issuer_apps = list(options.authorized_parties), list(options.issuers), {}
     fapi_hosts: list[str] = []
-    if options.config is not None:
+    config = options.config
+    if config is None and options.find_config:
+        from clerkdomains.config import find_config
+
+        config = find_config()
+    if config is not None:
         from clerkdomains.config import load_setup
 
-        setup = load_setup(options.config)
+        setup = load_setup(config)
         setup_parties, issuer_apps = setup_expectations(setup)
         parties = parties or setup_parties
         issuers = issuers or list(issuer_apps)
         fapi_hosts = list(issuer_apps)
+
+    def plan(fixed: KeySet | None, resolver: Any, source: str) -> _Plan:
+        return _Plan(fixed, resolver, parties, issuers, issuer_apps, source, config)
+
     if options.jwt_key is not None:
-        try:
-            pem = options.jwt_key.read_text()
-        except OSError as exc:
-            raise InputError(f"cannot read the JWT key {options.jwt_key}: {exc.strerror}") from None
+        from .files import read_small_text
+
+        pem = read_small_text(options.jwt_key, "the JWT key")
         keys = KeySet.from_pem(pem, source=f"PEM {options.jwt_key.name}")
-        return _Plan(keys, None, parties, issuers, issuer_apps, keys.source)
+        return plan(keys, None, keys.source)
     if options.jwks is None and env.get("CLERK_JWT_KEY"):
         keys = KeySet.from_pem(env["CLERK_JWT_KEY"], source="CLERK_JWT_KEY")
-        return _Plan(keys, None, parties, issuers, issuer_apps, keys.source)
+        return plan(keys, None, keys.source)
     from clerkdomains import jwks as jwks_mod
 
     if options.jwks is not None:
         if "://" not in options.jwks:
             keys = jwks_mod.read_jwks_file(Path(options.jwks))
-            return _Plan(keys, None, parties, issuers, issuer_apps, keys.source)
+            return plan(keys, None, keys.source)
         url = jwks_mod.check_fetch_url(options.jwks)
         resolver = jwks_mod.KeyResolver(urls=[url], cacert=options.cacert)
-        return _Plan(None, resolver, parties, issuers, issuer_apps, url)
+        return plan(None, resolver, url)
     secret = env.get("CLERK_SECRET_KEY")
     if secret:
         url = jwks_mod.bapi_jwks_url(options.api_url)
         resolver = jwks_mod.KeyResolver(urls=[url], headers={"Authorization": f"Bearer {secret}"},
                                         cacert=options.cacert)
-        return _Plan(None, resolver, parties, issuers, issuer_apps, url)
+        return plan(None, resolver, url)
     urls = [jwks_mod.fapi_jwks_url(host) for host in fapi_hosts[:1]]
     resolver = jwks_mod.KeyResolver(urls=urls, from_issuer=True, allowed_issuers=issuers,
                                     cacert=options.cacert)
-    return _Plan(None, resolver, parties, issuers, issuer_apps, "Frontend API /.well-known/jwks.json")
+    return plan(None, resolver, "Frontend API /.well-known/jwks.json")
 
 
 def _verify(token: str, plan: _Plan, options: VerifyOptions) -> TokenVerification:
@@ -121,7 +135,8 @@ def run_single(text: str, options: VerifyOptions, *, show_token: bool = False) -
         raise TokenFormatError(result.message or "not a token")
     ctx = VerifyContext(plan.issuer_apps, plan.resolver.fetches if plan.resolver else (),
                         plan.fixed.notes if plan.fixed else (), plan.key_source,
-                        unpinned_issuer=plan.unpinned_issuer)
+                        unpinned_issuer=plan.unpinned_issuer, authorized_parties=tuple(plan.parties),
+                        issuers=tuple(plan.issuers), config=str(plan.config) if plan.config else None)
     return verify_report(source, result, ctx, show_token=show_token, clock_skew_ms=options.clock_skew_ms,
                          now=options.now)
 
@@ -140,7 +155,14 @@ def run_batch(lines: Iterable[str], output: IO[str], options: VerifyOptions) -> 
     total = valid = 0
     dumps = json.dumps
     try:
-        for number, line in enumerate(lines, start=1):
+        source = bounded_lines(lines) if hasattr(lines, "readline") else lines
+        for number, line in enumerate(source, start=1):
+            if line is TOO_LONG:
+                total += 1
+                reasons["token-invalid"] += 1
+                output.write(dumps(batch_line(number, TokenVerification(
+                    False, "token-invalid", f"line over {MAX_LINE_CHARS} characters", check="decode"))) + "\n")
+                continue
             line = line.strip()
             if not line:
                 continue
@@ -159,10 +181,12 @@ def run_batch(lines: Iterable[str], output: IO[str], options: VerifyOptions) -> 
             plan.resolver.close()
     output.flush()
     summary = f"{total} tokens: {valid} valid, {total - valid} invalid"
-    if plan.unpinned_issuer and valid:
-        summary += "; keys came from each token's own iss, so 'valid' is unpinned (give --issuer or --config)"
     if reasons:
         summary += " (" + ", ".join(f"{r}: {n}" for r, n in reasons.most_common()) + ")"
+    if plan.unpinned_issuer and valid:
+        summary += "; keys came from each token's own iss, so 'valid' is unpinned (give --issuer or --config)"
+    if not plan.parties and valid:
+        summary += "; azp was not checked (no authorized parties: give --authorized-party or --config)"
     return (1 if valid < total else 0), summary
 
 

@@ -3,8 +3,10 @@
 The order (clerk-protocol.md §5.1): decode → ``cat`` → key by ``kid`` → ``typ`` → ``alg`` →
 signature → ``sub`` → ``azp`` → ``iss`` → ``exp`` → ``nbf`` → ``iat``. Time comparisons use the
 SDK's millisecond arithmetic. With ``strict`` (the default) a few inputs the SDK would pass
-on are refused first, before any key lookup: tokens over 16 KB, ``crit`` headers, and
-``kid`` values holding path or URL characters.
+on are refused first, before any key lookup: tokens over 16 KB, ``crit`` headers, ``kid``
+values holding path or URL characters, and an ``exp``/``nbf``/``iat`` that is a number but
+no time (``1e400``, ``1e20``: the SDK's invalid Date makes it skip the check, so such a
+token would never expire).
 """
 
 from __future__ import annotations
@@ -16,14 +18,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from clerkdomains.errors import InputError
+
 from .decoding import (
     MAX_TOKEN_BYTES,
     MISSING,
     TokenFormatError,
     decode_unverified,
+    js_number_text,
     js_seconds_to_ms,
     js_stringify,
     js_utc_string,
+    time_claim_problem,
 )
 from .keyset import RSA_ALGORITHMS, KeySet, VerificationKey
 
@@ -87,6 +93,20 @@ def _signature_ok(key: VerificationKey, alg: str, signature: bytes, data: bytes)
     return True
 
 
+#: The moments a JavaScript Date can hold, in unix seconds (±8.64e15 ms).
+MAX_JS_SECONDS = 8.64e12
+
+
+def check_now(now: Any) -> float | None:
+    """``now`` (unix seconds) if it is a moment a JavaScript clock can show, else InputError."""
+    if now is None:
+        return None
+    if not _is_number(now) or not math.isfinite(now) or abs(now) > MAX_JS_SECONDS:
+        raise InputError(f"the moment to judge the token at ({now!r}) must be finite unix seconds "
+                         f"within ±{MAX_JS_SECONDS:.4g} (the range of a JavaScript Date)")
+    return float(now)
+
+
 def _now_ms(now: float | None) -> float:
     """``new Date(Date.now()).getTime()``: whole milliseconds, truncated (seconds × 1000 that
     land within a micro-millisecond of a whole number are taken as that number)."""
@@ -110,6 +130,22 @@ def _strict_checks(header: dict[str, Any]) -> None:
         raise _Fail("strict", "token-invalid",
                     f"JWT key id (kid) {js_stringify(kid)} holds characters a Clerk key id never "
                     "has (path, URL or control characters); it was not looked up.", ENSURE_CLERK_JWT)
+
+
+_TIME_LABELS = {"exp": "expiry date", "nbf": "not before date", "iat": "issued at date"}
+
+
+def _strict_time_claims(claims: dict[str, Any]) -> None:
+    for name, label in _TIME_LABELS.items():
+        value = claims.get(name, MISSING)
+        if not _is_number(value):
+            continue  # absent or not a number: the SDK's own checks decide
+        problem = time_claim_problem(value)
+        if problem:
+            skipped = "the token would never expire" if name == "exp" else "the check would be skipped"
+            raise _Fail("strict", "token-invalid",
+                        f"JWT {label} claim ({name}) {js_number_text(value)} {problem}: the Clerk SDK reads "
+                        f"it as an invalid date and {skipped}, so the token is refused.", ENSURE_CLERK_JWT)
 
 
 def _check_claims(claims: dict[str, Any], authorized_parties: Sequence[str] | None,
@@ -175,11 +211,13 @@ def verify_token(token: str, keys: KeySet | None, *, authorized_parties: Sequenc
                  m2m_category_check: bool = True) -> TokenVerification:
     """Verify ``token`` like ``verifyToken`` from @clerk/backend 3.25.0. Never raises for a bad token.
 
-    ``now`` is unix seconds (None: the system clock). ``issuer`` may list several accepted
+    ``now`` is unix seconds (None: the system clock; InputError when it is not finite or
+    beyond a JavaScript Date). ``issuer`` may list several accepted
     issuers. ``strict=False`` drops the extra refusals (16 KB, ``crit``, odd ``kid``) and
     behaves exactly like the SDK. ``m2m_category_check=False`` drops the M2M ``cat`` refusal,
     which @clerk/backend releases before 3.11.7 do not make (clerkdomains.sync.versions).
     """
+    now = check_now(now)
     header: dict[str, Any] = {}
     claims: dict[str, Any] = {}
     try:
@@ -196,6 +234,7 @@ def verify_token(token: str, keys: KeySet | None, *, authorized_parties: Sequenc
             raise _Fail("category", "token-invalid", "Invalid session token category.", ENSURE_CLERK_JWT)
         if strict:
             _strict_checks(header)
+            _strict_time_claims(claims)
         if keys is None:
             raise _Fail("key", "jwk-failed-to-resolve", "Failed to resolve JWK during verification.",
                         SET_CLERK_JWT_KEY)
