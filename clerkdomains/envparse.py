@@ -33,19 +33,32 @@ class EnvPiece:
         return raw[0] if raw[:1] in ("'", '"') else ""
 
 
+# python-dotenv's own grammar: optional `export`, a key unquoted or in single quotes, `=`.
+# One compiled pattern for every key (compiling one per key made a 100,000-line file take
+# a minute: the regex cache holds 512 entries).
+_BINDING_HEAD = re.compile(r"(\s*(?:export[^\S\r\n]+)?('[^']+'|[^=\#\s]+)[^\S\r\n]*)(=[^\S\r\n]*)?")
+
+
 def _key_pattern(key: str) -> re.Pattern[str]:
     name = re.escape(key)
-    return re.compile(r"^(\s*(?:export[ \t]+)?(?:" + name + "|'" + name + "'|\"" + name + "\")[ \t]*)(=[ \t]*)?")
+    return re.compile(r"^(\s*(?:export[^\S\r\n]+)?(?:" + name + "|'" + name + r"')[^\S\r\n]*)()(=[^\S\r\n]*)?")
+
+
+def _head(text: str, key: str) -> re.Match[str] | None:
+    m = _BINDING_HEAD.match(text)
+    if m is not None and m.group(2) in (key, f"'{key}'"):
+        return m
+    return _key_pattern(key).match(text)  # rare shapes (a key that starts with `export`): the exact pattern
 
 
 def _value_span(text: str, key: str) -> tuple[int, int, int]:
     """(line offset of the key, start, end) of the raw value in one binding's text."""
-    m = _key_pattern(key).match(text)
+    m = _head(text, key)
     if m is None:  # pragma: no cover - python-dotenv gave us a binding for this key
         raise InputError(f"cannot read the line defining {key}; edit the env file by hand")
     line_offset = text.count("\n", 0, len(text) - len(text.lstrip()))  # blank lines folded in front
     start = m.end()
-    if m.group(2) is None:  # `KEY` alone
+    if m.group(3) is None:  # `KEY` alone
         return line_offset, start, start
     rest = text[start:]
     if rest[:1] in ("'", '"'):

@@ -27,6 +27,10 @@ class ClerkDomainsError(Exception):
     exit_code: int = 3
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
+        from clerkdomains.redaction import redact_secrets  # an error line never carries a secret key
+
+        message = redact_secrets(message)
+        hint = redact_secrets(hint) if hint else hint
         super().__init__(message)
         self.message = message
         self.hint = hint

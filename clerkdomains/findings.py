@@ -48,6 +48,15 @@ class Finding:
     file: str | None = None
     line: int | None = None
 
+    def __post_init__(self) -> None:
+        # a secret key never survives into a finding, whatever rule wrote it (clerkdomains/redaction.py)
+        from clerkdomains.redaction import redact_secrets
+
+        for name in ("subject", "message", "hint", "file"):
+            value = getattr(self, name)
+            if value:
+                object.__setattr__(self, name, redact_secrets(value))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,

@@ -103,13 +103,18 @@ def width() -> int:
 
 
 def out(text: str) -> None:
-    """Write report text to stdout exactly as given."""
-    sys.stdout.write(text)
+    """Write report text to stdout exactly as given, secret keys masked (clerkdomains/redaction.py)."""
+    from clerkdomains.redaction import redact_secrets
+
+    sys.stdout.write(redact_secrets(text))
     sys.stdout.flush()
 
 
 def err(text: str) -> None:
-    """A line for people: progress, summaries, warnings. Goes to stderr."""
+    """A line for people: progress, summaries, warnings. Goes to stderr, secret keys masked."""
+    from clerkdomains.redaction import redact_secrets
+
+    text = redact_secrets(text)
     sys.stderr.write(text if text.endswith("\n") else text + "\n")
     sys.stderr.flush()
 

@@ -5,8 +5,10 @@ write itself (token claims, key hosts, DNS answers, HTTP headers). C0 and C1 con
 characters (ESC, CR, LF, BEL, DEL, CSI, ...), Unicode bidi controls, line and paragraph
 separators and lone surrogates are replaced with Python-style escapes (``\\x1b``, ``\\n``,
 ``\\u202e``), so a value can neither move the cursor, change a window title, spoof a line
-nor crash the output stream. A backslash is left alone: the text stays readable, and the
-escapes are meant for people, not for round-tripping.
+nor crash the output stream. :func:`escape_lines` does the same for multi-line blocks
+(diffs, snippets), keeping their line breaks (``\\n``, ``\\r\\n``) and tabs. A backslash
+is left alone: the text stays readable, and the escapes are meant for people, not for
+round-tripping.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # paragraph separators; zero-width no-break-space/BOM; lone surrogates
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
                      "\u2066-\u2069\ufeff\ud800-\udfff]")
+# the same, less LF, tab, and a CR that ends a line (CRLF files)
+_UNSAFE_IN_LINES = re.compile("(?!\r\n)[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+                              "\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -34,3 +39,8 @@ def escape_control(text: str) -> str:
     if not isinstance(text, str):
         text = str(text)
     return _UNSAFE.sub(_escape, text)
+
+
+def escape_lines(text: str) -> str:
+    """Like :func:`escape_control`, but line breaks (LF, CRLF) and tabs stay as they are."""
+    return _UNSAFE_IN_LINES.sub(_escape, text)
