@@ -28,7 +28,7 @@ def test_help_does_not_import_heavy_modules() -> None:
 def test_subcommand_help_does_not_import_heavy_modules() -> None:
     from clerkdomains.cli import _COMMANDS
 
-    assert len(_COMMANDS) == 6
+    assert len(_COMMANDS) == 7
     for name in _COMMANDS:
         code = (
             f"import sys\nsys.argv = ['clerkdomains', {name!r}, '--help']\nfrom clerkdomains.cli import app\n"

@@ -28,6 +28,7 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     "dns": ("dns_cmd", "app", "The DNS records Clerk needs, and whether they are in place."),
     "token": ("token_cmd", "app", "Decode and verify Clerk session tokens."),
     "trace-sync": ("trace_cmd", "trace_sync", "Follow the satellite sync chain hop by hop and say where and why it breaks."),
+    "explain": ("explain_cmd", "explain", "What @clerk/backend's authenticateRequest does with exactly this request, and why."),
 }
 
 
