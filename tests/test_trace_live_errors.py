@@ -173,7 +173,7 @@ def test_bad_header_and_cookie() -> None:
         follow("http://127.0.0.1:1/", FollowOptions(headers=("no colon",)))
     with pytest.raises(InputError, match="--cookie"):
         follow("http://127.0.0.1:1/", FollowOptions(cookies=("novalue",)))
-    with pytest.raises(InputError, match="not an http"):
+    with pytest.raises(InputError, match="only http and https"):
         follow("ftp://x/")
 
 

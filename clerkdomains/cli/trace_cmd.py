@@ -50,6 +50,15 @@ class BrowserKind(str, enum.Enum):
     SAFARI = "safari"
 
 
+def _timeout_seconds(value: float) -> float:
+    """--timeout: a finite number of seconds above 0 (nan, inf, 1e400 and -1 are refused)."""
+    import math
+
+    if not (math.isfinite(value) and 0 < value <= 3600):
+        raise typer.BadParameter(f"{value!r} is not a number of seconds above 0 and at most 3600")
+    return value
+
+
 def trace_sync(
     url: Annotated[str | None, typer.Argument(
         help="The page to trace live, like a browser navigation (with --simulate: the start URL).",
@@ -79,7 +88,10 @@ def trace_sync(
         "--resolve", help="Live: HOST:PORT:ADDR, like curl (repeatable).")] = None,
     cacert: Annotated[Path | None, typer.Option("--cacert", dir_okay=False, help="Live: CA bundle (PEM).")] = None,
     insecure: Annotated[bool, typer.Option("--insecure", "-k", help="Live: do not verify TLS certificates.")] = False,
-    timeout: Annotated[float, typer.Option("--timeout", help="Live: seconds per request.")] = 10.0,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", callback=_timeout_seconds,
+        help="Live: seconds for each request as a whole (connect, TLS, headers, body); above 0, at most 3600.")
+    ] = 10.0,
     show_tokens: Annotated[bool, typer.Option(
         "--show-tokens", help="Live and HAR: show token values in full (redacted by default).")] = False,
     jwt_key: Annotated[str | None, typer.Option(
@@ -115,6 +127,8 @@ def trace_sync(
     from clerkdomains.errors import InputError
 
     chosen = pick_format(fmt, json_, TraceFormat)
+    if redact_har is not None and har is None:
+        raise InputError("--redact-har OUT needs --har FILE (the HAR to redact)")
     if har is not None:
         from .trace_live import run_har
 

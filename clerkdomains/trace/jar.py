@@ -33,7 +33,15 @@ class BrowserJar:
         domain = next((a.split("=", 1)[1].strip().lstrip(".") for a in spec.split(";")[1:]
                        if a.strip().lower().startswith("domain=")), None)
         if domain:
-            url = f"{urlsplit(url).scheme}://{domain}/"
+            from clerkdomains.errors import InputError
+
+            from .target import TargetError, parse_host
+
+            try:
+                host = parse_host(domain, what=f"--cookie {spec!r}: Domain")
+            except TargetError as exc:
+                raise InputError(exc.message) from None
+            url = f"{urlsplit(url).scheme}://{f'[{host}]' if ':' in host else host}/"
         self.store(url, [spec if ";" in spec else f"{spec}; Path=/"])
 
     def header(self, url: str, *, redirected_from: str | None = None) -> str | None:
