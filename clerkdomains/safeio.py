@@ -33,12 +33,18 @@ __all__ = ["DEFAULT_MAX_BYTES", "UnsafeFileError", "kind_of", "read_bytes", "rea
 
 
 class UnsafeFileError(InputError):
-    """A file clerkdomains refuses to read (or write): the message names the path and the reason."""
+    """A file clerkdomains refuses to read (or write): the message names the path and the reason.
 
-    def __init__(self, path: Path | str, reason: str, *, hint: str | None = None) -> None:
+    ``kind`` sorts the reasons for callers that report them: ``outside`` (a symlink leaving
+    ``within``), ``special`` (not a regular file), ``too-large``, ``loop``, ``permission``,
+    ``encoding`` (not UTF-8), ``other``.
+    """
+
+    def __init__(self, path: Path | str, reason: str, *, kind: str = "other", hint: str | None = None) -> None:
         super().__init__(f"{path}: {reason}", hint=hint)
         self.path = Path(path)
         self.reason = reason
+        self.kind = kind
 
 
 def kind_of(mode: int) -> str:
@@ -58,18 +64,18 @@ def kind_of(mode: int) -> str:
     return "not a regular file"
 
 
-def _os_reason(exc: OSError) -> str:
+def _os_error(path: Path, exc: OSError) -> UnsafeFileError:
     if exc.errno == errno.ELOOP:
-        return "a symlink loop (too many levels of symbolic links)"
+        return UnsafeFileError(path, "a symlink loop (too many levels of symbolic links)", kind="loop")
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
+        return UnsafeFileError(path, "permission denied", kind="permission")
     if exc.errno == errno.ENAMETOOLONG:
-        return "the path is too long"
+        return UnsafeFileError(path, "the path is too long")
     if exc.errno == errno.ENOTDIR:
-        return "a part of the path is not a folder"
+        return UnsafeFileError(path, "a part of the path is not a folder", kind="special")
     if exc.errno == errno.ENXIO:
-        return "a socket or device, not a regular file"
-    return f"cannot read: {exc.strerror or exc}"
+        return UnsafeFileError(path, "a socket or device, not a regular file", kind="special")
+    return UnsafeFileError(path, f"cannot read: {exc.strerror or exc}")
 
 
 def real_path(path: Path, *, within: Path | None = None) -> Path:
@@ -84,13 +90,13 @@ def real_path(path: Path, *, within: Path | None = None) -> Path:
     except FileNotFoundError:
         raise
     except OSError as exc:
-        raise UnsafeFileError(path, _os_reason(exc)) from None
+        raise _os_error(path, exc) from None
     except RuntimeError:  # pragma: no cover - Path.resolve on older Pythons reports loops this way
-        raise UnsafeFileError(path, _os_reason(OSError(errno.ELOOP, "loop"))) from None
+        raise _os_error(path, OSError(errno.ELOOP, "loop")) from None
     if within is not None:
         base = Path(os.path.realpath(within))
         if real != base and base not in real.parents:
-            raise UnsafeFileError(path, f"a symlink to {real}, outside {base}; not followed",
+            raise UnsafeFileError(path, f"a symlink to {real}, outside {base}; not followed", kind="outside",
                                   hint="replace the link with the file itself, or move its target into the project")
     return real
 
@@ -104,22 +110,22 @@ def read_bytes(path: Path, *, within: Path | None = None, max_bytes: int = DEFAU
     except FileNotFoundError:
         raise
     except OSError as exc:
-        raise UnsafeFileError(path, _os_reason(exc)) from None
+        raise _os_error(path, exc) from None
     if not stat.S_ISREG(before.st_mode):
-        raise UnsafeFileError(path, f"{kind_of(before.st_mode)}, not a regular file")
+        raise UnsafeFileError(path, f"{kind_of(before.st_mode)}, not a regular file", kind="special")
     if before.st_size > max_bytes:
-        raise UnsafeFileError(path, f"larger than {max_bytes:,} bytes ({before.st_size:,})")
+        raise UnsafeFileError(path, f"larger than {max_bytes:,} bytes ({before.st_size:,})", kind="too-large")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(real, flags)
     except FileNotFoundError:
         raise
     except OSError as exc:
-        raise UnsafeFileError(path, _os_reason(exc)) from None
+        raise _os_error(path, exc) from None
     try:
         now = os.fstat(fd)
         if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino):
-            raise UnsafeFileError(path, "changed while being opened; not read")
+            raise UnsafeFileError(path, "changed while being opened; not read", kind="special")
         chunks: list[bytes] = []
         total = 0
         while True:
@@ -129,9 +135,9 @@ def read_bytes(path: Path, *, within: Path | None = None, max_bytes: int = DEFAU
             chunks.append(chunk)
             total += len(chunk)
             if total > max_bytes:
-                raise UnsafeFileError(path, f"larger than {max_bytes:,} bytes")
+                raise UnsafeFileError(path, f"larger than {max_bytes:,} bytes", kind="too-large")
     except OSError as exc:
-        raise UnsafeFileError(path, _os_reason(exc)) from None
+        raise _os_error(path, exc) from None
     finally:
         os.close(fd)
     return b"".join(chunks)
@@ -143,4 +149,4 @@ def read_text(path: Path, *, within: Path | None = None, max_bytes: int = DEFAUL
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        raise UnsafeFileError(path, f"not UTF-8 text (byte {exc.start})") from None
+        raise UnsafeFileError(path, f"not UTF-8 text (byte {exc.start})", kind="encoding") from None

@@ -204,10 +204,40 @@ def test_nothing_reachable_exits_3(tmp_path: Path, stand_ins: dict, monkeypatch:
     for host in FAPI_HOSTS:
         args += ["--connect-to", f"{host}:443:127.0.0.1:{port}"]
     result = _run(tmp_path, args, monkeypatch)
-    assert result.exit_code == 3
-    assert result.stdout == ""
-    assert result.stderr.startswith("clerkdomains: error: --online could not reach anything")
-    assert "[exit 3]" in result.stderr and SECRET not in result.stderr
+    assert result.exit_code == 3, result.output
+    data = json.loads(result.stdout)  # the report is still there: offline findings and the online verdict
+    codes = [f["code"] for f in data["findings"]]
+    assert "online.incomplete" in codes and "online.api.failed" in codes
+    incomplete = next(f for f in data["findings"] if f["code"] == "online.incomplete")
+    assert incomplete["severity"] == "error"
+    assert incomplete["message"].startswith("--online could not reach anything")
+    assert data["online"]["complete"] is False and [a["name"] for a in data["apps"]]
+    assert SECRET not in result.stdout + result.stderr
+
+
+def test_nothing_reachable_keeps_offline_findings_and_their_exit_code(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """#11: with the Backend API unreachable, the offline findings and annotations are still
+    reported; an offline error makes it exit 1 (problems found beats could not complete)."""
+    closed = _Server(_Quiet)
+    port = closed.port
+    closed.close()
+    config = materialize(tmp_path, "prod")
+    monkeypatch.chdir(config.parent)
+    monkeypatch.setenv("CLERK_SECRET_KEY", SECRET)
+    satellite_env = next(p for p in config.parent.rglob(".env*") if "satellite" in str(p))
+    satellite_env.write_text(satellite_env.read_text() + "NEXT_PUBLIC_CLERK_DOMAIN=https://satellite.dev\n")
+    args = ["check", "--online", "--timeout", "2", "--api-url", f"http://127.0.0.1:{port}"]
+    for host in FAPI_HOSTS:
+        args += ["--connect-to", f"{host}:443:127.0.0.1:{port}"]
+    offline = CliRunner().invoke(app, ["check", "--format", "github"])
+    assert offline.exit_code == 1, offline.output
+    result = CliRunner().invoke(app, [*args, "--format", "github"])
+    assert result.exit_code == 1, result.output
+    for line in offline.stdout.splitlines():  # every offline annotation survives
+        assert line in result.stdout
+    assert "online.incomplete" in result.stdout
+    assert SECRET not in result.stdout + result.stderr
 
 
 def test_bad_connect_to_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -47,7 +47,7 @@ def check(
 
     Reads env files, provider/middleware sources, package.json and lockfiles; reports each
     problem with its file, line and fix. Exit 1 when any finding is an error, 0 otherwise;
-    3 when --online could reach nothing.
+    3 when --online could reach nothing (and no other finding is an error).
     """
     import os
 
@@ -58,12 +58,14 @@ def check(
 
     setup = load_setup(config)
     result = check_setup(setup, relative_to=Path.cwd())
+    code = None
     if online:
-        from clerkdomains.lint.online import check_online, parse_resolve
+        from clerkdomains.lint.online import check_online, exit_code, parse_resolve
 
         result = with_online(result, check_online(
             setup, secret_key=os.environ.get("CLERK_SECRET_KEY"), api_url=api_url, cacert=cacert,
             resolve=parse_resolve(resolve or [], connect_to or []), timeout=timeout))
+        code = exit_code(result.findings)
     emit("check", result, pick_format(fmt, json_, ReportFormat), color=color,
          human=lambda c, w: render_check(result, color=c, width=w), markdown=lambda: render_check_markdown(result))
-    finish(result.findings)
+    finish(result.findings, code)

@@ -149,6 +149,9 @@ def init(
         "with --environment production, its production variant.", file_okay=False, show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan with diffs; write nothing.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace whole files that exist and differ.")] = False,
+    allow_outside: Annotated[bool, typer.Option(
+        "--allow-outside", help="Write app folders that lie outside the project folder (a `path` of "
+        "../x or an absolute one); without it init refuses them.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-file lines on stderr.")] = False,
     fmt: PlainFormatOpt = None,
     json_: JsonFlag = False,
@@ -187,7 +190,8 @@ def init(
         p, sats, fw, key, env = _ask_flags(primary, list(satellite or []), framework, publishable_key, environment)
         setup = _setup_from_flags(directory, p, sats, fw, satellite_framework, key, env, auto_sync)
 
-    result = run_init(setup, write_config=write_config, force=force, dry_run=dry_run, extra=extra)
+    result = run_init(setup, write_config=write_config, force=force, dry_run=dry_run, extra=extra,
+                      allow_outside=allow_outside)
     out_format = pick_format(fmt, json_, PlainFormat)
     if out_format == "human":
         text = render_actions(result, color=use_color(color, sys.stderr), width=width(), quiet=quiet)

@@ -11,6 +11,11 @@ httpx is imported inside the functions (start-up rule). Tests inject ``--cacert`
 and ``resolve`` (host:port → address:port, like curl's ``--resolve``/``--connect-to``)
 to reach loopback stand-ins. The secret key is sent only to the Backend API and never
 appears in findings or data.
+
+When nothing answers at all (no Backend API, no Frontend API host), the result says so with
+an ``online.incomplete`` error finding instead of raising, so ``check`` still reports every
+offline finding; :func:`exit_code` turns that into exit 3 (could not complete) unless some
+other error finding means exit 1.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from urllib.parse import urlsplit
 from clerkdomains import findings as F
 from clerkdomains.config import App, Setup
 from clerkdomains.errors import InputError, NetworkError
-from clerkdomains.findings import Finding
+from clerkdomains.findings import ExitCode, Finding, Severity
 from clerkdomains.keys import parse_secret_key
 
 DEFAULT_API_URL = "https://api.clerk.com"
@@ -34,6 +39,9 @@ DEFAULT_API_URL = "https://api.clerk.com"
 FAPI_CNAME_TARGET = "frontend-api.clerk.services"
 # ASSUMPTION: FAPI's /v1/environment answers a JSON object with these keys (clerk-js reads them on load).
 ENVIRONMENT_KEYS = ("auth_config", "display_config", "user_settings")
+INCOMPLETE = "online.incomplete"
+# what "nothing could be reached" is made of: folded into INCOMPLETE when nothing answered
+_UNREACHED = frozenset({"online.api.failed", "online.fapi.unreachable"})
 
 
 @dataclass(frozen=True)
@@ -42,9 +50,21 @@ class OnlineResult:
     domains: tuple[dict[str, Any], ...] = ()
     probes: tuple[dict[str, Any], ...] = ()
     checked: int = 0  # how many things answered at all
+    complete: bool = True  # False: something was to be asked and nothing answered
 
     def to_data(self) -> dict[str, Any]:
-        return {"domains": list(self.domains), "probes": list(self.probes)}
+        return {"domains": list(self.domains), "probes": list(self.probes), "complete": self.complete}
+
+
+def exit_code(findings: Any) -> ExitCode:
+    """check's exit code with ``--online``: 1 when an error finding is a problem found, else 3
+    when the online part could not complete (``online.incomplete``), else 0."""
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    incomplete = any(f.code == INCOMPLETE for f in errors)
+    ignored = _UNREACHED | {INCOMPLETE} if incomplete else frozenset()
+    if any(f.code not in ignored for f in errors):
+        return ExitCode.PROBLEMS
+    return ExitCode.INCOMPLETE if incomplete else ExitCode.OK
 
 
 @dataclass
@@ -270,7 +290,8 @@ def probe_frontend_api(client: Any, app: App, url: str, resolve: Route,
 def check_online(setup: Setup, *, secret_key: str | None, api_url: str = DEFAULT_API_URL,
                  cacert: Path | None = None, resolve: Route | None = None,
                  timeout: float = 10.0, client: Any = None) -> OnlineResult:
-    """Run the online checks. Raises NetworkError when nothing at all could be reached."""
+    """Run the online checks. When nothing at all could be reached the result holds an
+    ``online.incomplete`` error finding and ``complete`` is False (it does not raise)."""
     resolve = resolve or {}
     own = client is None
     client = client or _client(cacert, timeout)
@@ -308,9 +329,13 @@ def check_online(setup: Setup, *, secret_key: str | None, api_url: str = DEFAULT
     finally:
         if own:
             client.close()
-    if got.checked == 0 and (tried_api or targets):
-        reasons = "; ".join(f.message for f in got.findings if f.code.startswith("online."))
-        raise NetworkError(f"--online could not reach anything: {reasons}")
+    complete = not (got.checked == 0 and (tried_api or targets))
+    if not complete:
+        reasons = "; ".join(f.message for f in got.findings if f.code in _UNREACHED)
+        got.findings.append(F.error(
+            INCOMPLETE, "instance", f"--online could not reach anything, so the online checks did not "
+            f"run (the offline findings stand): {reasons}",
+            "check the network, --api-url, --resolve/--connect-to and --cacert, then run again"))
     summary = tuple({k: d.get(k) for k in ("name", "is_satellite", "frontend_api_url", "proxy_url",
                                             "cname_targets")} for d in domains)
-    return OnlineResult(tuple(got.findings), summary, tuple(got.probes), got.checked)
+    return OnlineResult(tuple(got.findings), summary, tuple(got.probes), got.checked, complete)

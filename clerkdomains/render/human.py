@@ -2,7 +2,10 @@
 
 Only this module and ``clerkdomains/render/human_*.py`` import Rich. Everything
 returns a string: the command line decides where it goes. User-controlled text
-is escaped (``rich.markup.escape``) or printed with markup off.
+is escaped (``rich.markup.escape``) or printed with markup off, and its control
+characters are made visible (:func:`~clerkdomains.render.escape.escape_control`: a
+finding's text, a table cell) before it reaches Rich; :func:`to_text` masks every
+secret-key-shaped value in what it returns (:mod:`clerkdomains.redaction`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from clerkdomains.findings import Finding, Severity, sort_findings
+from clerkdomains.redaction import redact_secrets
+
+from .escape import escape_control
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 LABEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
@@ -28,7 +34,7 @@ def to_text(renderables: Iterable[Any], *, color: bool = False, width: int = 100
     for item in renderables:
         console.print(item)
     # Rich pads table cells and wrapped text to the full width: drop that trailing space
-    return "".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines())
+    return redact_secrets("".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines()))
 
 
 def findings_block(findings: Sequence[Finding]) -> list[Any]:
@@ -44,16 +50,16 @@ def findings_block(findings: Sequence[Finding]) -> list[Any]:
     for f in sort_findings(findings):
         head = Text()
         head.append(f"{LABEL[f.severity]:7} ", style=STYLE[f.severity])
-        head.append(f.code, style="bold")
-        head.append(f"  {f.subject}", style="dim")
+        head.append(escape_control(f.code), style="bold")
+        head.append(f"  {escape_control(f.subject)}", style="dim")
         out.append(head)
-        out.append(indented(Text(f.message)))
+        out.append(indented(Text(escape_control(f.message))))
         if f.file:
-            where = f.file + (f":{f.line}" if f.line else "")
+            where = escape_control(f.file) + (f":{f.line}" if f.line else "")
             out.append(indented(Text("at " + where, style="dim")))
         if f.hint:
             fix = Text("fix: ", style="green")
-            fix.append(f.hint)
+            fix.append(escape_control(f.hint))
             out.append(indented(fix))
     return out
 
@@ -74,7 +80,7 @@ def key_value_table(rows: Iterable[tuple[str, str]], title: str | None = None) -
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     for k, v in rows:
-        table.add_row(Text(k), Text(v))
+        table.add_row(Text(escape_control(k)), Text(escape_control(v)))
     return table
 
 

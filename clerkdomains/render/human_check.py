@@ -1,4 +1,5 @@
-"""Human output of ``check``: what was read per app, then the findings."""
+"""Human output of ``check``: what was read per app, then the findings. Values read from the
+config, the app folders or the network have their control characters made visible."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from clerkdomains.lint import CheckResult
 
+from .escape import escape_control
 from .human import findings_block, summary_line, to_text
 
 
@@ -18,8 +20,9 @@ def _apps_table(result: CheckResult) -> Any:
         table.add_column(column, overflow="fold")
     for app in result.apps:
         backend = app.packages.get("@clerk/backend", "-")
-        table.add_row(Text(app.name), Text(app.origin), Text(app.framework),
-                      Text(", ".join(app.env_files) or ("-" if app.folder else "no folder")), Text(backend))
+        cells = (app.name, app.origin, app.framework,
+                 ", ".join(app.env_files) or ("-" if app.folder else "no folder"), backend)
+        table.add_row(*(Text(escape_control(c)) for c in cells))
     return table
 
 
@@ -31,10 +34,10 @@ def _probes(result: CheckResult) -> list[Any]:
     rows = [Text("online:", style="bold")]
     for domain in result.online.get("domains", []):
         kind = "satellite" if domain.get("is_satellite") else "primary"
-        rows.append(Text(f"  registered {kind} {domain.get('name')}"))
+        rows.append(Text(escape_control(f"  registered {kind} {domain.get('name')}")))
     for probe in result.online.get("probes", []):
         state = "ok" if probe.get("ok") else f"failed ({probe.get('status') or probe.get('error', '')})"
-        rows.append(Text(f"  {probe['url']}: {state}"))
+        rows.append(Text(escape_control(f"  {probe['url']}: {state}")))
     return rows
 
 

@@ -1,11 +1,15 @@
 """Human output of ``init``: one action line per file (for stderr), and the report for
 stdout: diffs on ``--dry-run`` and, for every conflict, the snippet to add by hand.
-Diffs and snippets are plain text (never Rich markup, never wrapped) so they can be copied."""
+Diffs and snippets are plain text (never Rich markup, never wrapped) so they can be copied;
+their control characters (a user's file can hold ESC sequences) are made visible, line
+breaks and tabs kept, and secret-key-shaped values are masked."""
 
 from __future__ import annotations
 
+from clerkdomains.redaction import redact_secrets
 from clerkdomains.scaffold.apply import InitResult
 
+from .escape import escape_control, escape_lines
 from .human import findings_block, to_text
 
 _STYLE = {"create": "green", "update": "cyan", "identical": "dim", "conflict": "bold red",
@@ -31,9 +35,9 @@ def render_actions(result: InitResult, *, color: bool = False, width: int = 100,
         for a in result.actions:
             line = Text()
             line.append(f"{a.action:10}", style=_STYLE[a.action])
-            line.append(result.name(a))
+            line.append(escape_control(result.name(a)))
             if a.desired.description:
-                line.append(f"  {a.desired.description}", style="dim")
+                line.append(f"  {escape_control(a.desired.description)}", style="dim")
             items.append(line)
     items.extend(findings_block(result.findings))
     if not quiet or result.findings:
@@ -46,10 +50,11 @@ def render_report(result: InitResult) -> str:
     """Diffs (when the result shows them) and conflict snippets: what goes to stdout."""
     parts: list[str] = []
     for a in result.actions:
-        name = result.name(a)
+        name = escape_control(result.name(a))
         if result.show_diff and a.diff and a.action != "identical":
-            parts.append(a.diff if a.diff.endswith("\n") else a.diff + "\n")
+            parts.append(escape_lines(a.diff if a.diff.endswith("\n") else a.diff + "\n"))
         if a.action == "conflict" and a.snippet is not None:
-            parts.append(f"--- add to {name} by hand ({a.desired.description or a.desired.app}):\n")
-            parts.append(a.snippet if a.snippet.endswith("\n") else a.snippet + "\n")
-    return "".join(parts)
+            about = escape_control(a.desired.description or a.desired.app)
+            parts.append(f"--- add to {name} by hand ({about}):\n")
+            parts.append(escape_lines(a.snippet if a.snippet.endswith("\n") else a.snippet + "\n"))
+    return redact_secrets("".join(parts))

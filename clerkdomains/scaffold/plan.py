@@ -7,12 +7,18 @@ list into one :class:`FileAction` per file: ``create``, ``identical``, ``update`
 ``overwrite`` (a conflict, with ``force``). Generated whole files start with a header
 line carrying the sha256 of their body; that hash tells "ours, untouched" from
 "edited by the user". Diffs never show a secret value.
+
+Files are read with :mod:`clerkdomains.safeio` and only inside the project (``root`` and the
+app folders allowed outside it): a symlink that stays inside is read and later written
+through (its ``target``), one that leaves, a FIFO, a device, a folder or a symlink loop in
+the way is a ``conflict`` with an ``init.file.*`` error finding, and nothing is read from it.
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,6 +27,8 @@ from typing import Literal
 
 from clerkdomains.errors import InputError
 from clerkdomains.findings import Finding, error, warning
+from clerkdomains.redaction import redact_secrets
+from clerkdomains.safeio import UnsafeFileError, read_bytes, real_path
 
 from .envfile import EnvMerge, mask_env, merge_env, parse_env
 from .model import DesiredFile
@@ -73,10 +81,15 @@ class FileAction:
     snippet: str | None = None  # for a conflict: what to add by hand
     existed: bool = False
     env_merge: EnvMerge | None = field(default=None, repr=False)
+    target: Path | None = None  # where apply writes: the real file behind a symlink, else the path
 
     @property
     def path(self) -> Path:
         return self.desired.path
+
+    @property
+    def write_path(self) -> Path:
+        return self.target or self.desired.path
 
     @property
     def writes(self) -> bool:
@@ -107,16 +120,50 @@ def relative_name(path: Path, root: Path | None) -> str:
 def _diff(old: str, new: str, name: str) -> str:
     lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
                                  fromfile=f"a/{name}", tofile=f"b/{name}")
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+    text = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
                    for line in lines)
+    return redact_secrets(text)  # a secret-shaped value in any line, even one the env parser could not read
 
 
-def _read(path: Path) -> str | None:
+def _inside(path: Path, base: Path) -> bool:
+    return path == base or base in path.parents
+
+
+def write_target(path: Path, within: Path | None) -> Path:
+    """Where writing ``path`` really lands: a symlink's real target (which must stay inside
+    ``within``), else ``path`` under its folder's real location (which must too)."""
+    if os.path.islink(path):
+        try:
+            return real_path(path, within=within)
+        except FileNotFoundError:
+            raise UnsafeFileError(path, f"a symlink to {os.readlink(path)}, which does not exist; not followed",
+                                  hint="remove the link, or create the file it points to") from None
+    folder = Path(os.path.realpath(path.parent))
+    if within is not None and not _inside(folder, Path(os.path.realpath(within))):
+        raise UnsafeFileError(path, f"its folder is really {folder}, outside {Path(os.path.realpath(within))}; "
+                              "nothing is written there", kind="outside",
+                              hint="replace the symlinked folder with a real one")
+    return folder / path.name
+
+
+def _read(path: Path, within: Path | None = None) -> str | None:
     """The file's text (newlines untouched), or None when it does not exist."""
     try:
-        return path.read_bytes().decode("utf-8")
+        return read_bytes(path, within=within).decode("utf-8")
     except FileNotFoundError:
         return None
+
+
+_UNSAFE_CODES = {"outside": "init.file.outside-project", "special": "init.file.not-regular"}
+
+
+def _unsafe(desired: DesiredFile, name: str, exc: UnsafeFileError) -> tuple[FileAction, list[Finding]]:
+    """A path clerkdomains will neither read nor write: a conflict, with the reason."""
+    code = _UNSAFE_CODES.get(exc.kind, "init.file.unreadable")
+    return FileAction(desired, "conflict", exc.reason, existed=True, snippet=desired.snippet or (
+        None if desired.kind == "env" else desired.content)), [
+        error(code, desired.app, f"{name}: {exc.reason}",
+              hint=exc.hint or "move it away (or fix its permissions) and run init again", file=name)]
 
 
 def _prefix(key: str) -> str:
@@ -141,14 +188,19 @@ def _stale_notes(text: str, desired: DesiredFile, name: str) -> list[Finding]:
     ]
 
 
-def _plan_env(desired: DesiredFile, name: str) -> tuple[FileAction, list[Finding]]:
+def _plan_env(desired: DesiredFile, name: str, target: Path, within: Path | None) -> tuple[FileAction, list[Finding]]:
     try:
-        old = _read(desired.path)
+        old = _read(target, within)
     except UnicodeDecodeError:
         raise InputError(f"{name} is not UTF-8 text; clerkdomains cannot merge into it") from None
+    bom = "\ufeff" if old and old.startswith("\ufeff") else ""
+    if bom:  # loaders skip it; the merge keeps it
+        old = old[1:]
     merge = merge_env(old or "", desired.env)
+    if bom:
+        merge = EnvMerge(bom + merge.text, merge.changes)
     shown = {e.key for e in desired.env if not e.secret}
-    diff = _diff(mask_env(old or "", shown), mask_env(merge.text, shown), name)
+    diff = _diff(mask_env(old or "", shown), mask_env(merge.text.removeprefix(bom), shown), name)
     notes = [
         warning("init.env.duplicate-key", desired.app,
                 f"{c.key} is defined {c.duplicates} times in {name}; clerkdomains "
@@ -158,40 +210,44 @@ def _plan_env(desired: DesiredFile, name: str) -> tuple[FileAction, list[Finding
         for c in merge.changes if c.duplicates > 1
     ]
     notes += _stale_notes(old or "", desired, name)
+    target_or_none = target if target != desired.path else None
     if old is None:
-        action = FileAction(desired, "create", "new env file", merge.text, diff, env_merge=merge)
+        action = FileAction(desired, "create", "new env file", merge.text, diff, env_merge=merge,
+                            target=target_or_none)
     elif not merge.changed:
         action = FileAction(desired, "identical", "every clerkdomains variable already set",
-                            existed=True, env_merge=merge)
+                            existed=True, env_merge=merge, target=target_or_none)
     else:
         keys = ", ".join(f"{c.kind} {c.key}" for c in merge.changes if c.kind in ("add", "update"))
         action = FileAction(desired, "update", f"merge: {keys}", merge.text, diff, existed=True,
-                            env_merge=merge)
+                            env_merge=merge, target=target_or_none)
     return action, notes
 
 
-def _plan_whole(desired: DesiredFile, name: str, force: bool) -> tuple[FileAction, list[Finding]]:
+def _plan_whole(desired: DesiredFile, name: str, force: bool, target: Path,
+                within: Path | None) -> tuple[FileAction, list[Finding]]:
     new = generated_text(desired)
-    if desired.path.is_dir():
+    if os.path.isdir(target):
         return FileAction(desired, "conflict", "a folder is in the way", existed=True,
                           snippet=desired.snippet or desired.content), [
             error("init.file.conflict", desired.app, f"{name} is a folder; clerkdomains needs a file there",
                   hint="move the folder away and run init again", file=name)]
     try:
-        old = _read(desired.path)
+        old = _read(target, within)
     except UnicodeDecodeError:
         old = ""  # not text: certainly not ours
+    to = target if target != desired.path else None
     if old is None:
-        return FileAction(desired, "create", "new file", new, _diff("", new, name)), []
+        return FileAction(desired, "create", "new file", new, _diff("", new, name), target=to), []
     if old == new or (old == desired.content and carries_header(desired)):
-        return FileAction(desired, "identical", "already up to date", existed=True), []
+        return FileAction(desired, "identical", "already up to date", existed=True, target=to), []
     diff = _diff(old, new, name)
     if carries_header(desired) and is_ours_unedited(old):
         return FileAction(desired, "update", "generated by clerkdomains and not edited since",
-                          new, diff, existed=True), []
+                          new, diff, existed=True, target=to), []
     if force:
         return FileAction(desired, "overwrite", "differs; --force replaces it", new, diff,
-                          existed=True), [
+                          existed=True, target=to), [
             warning("init.file.overwritten", desired.app, f"{name} differed and was replaced (--force)",
                     file=name)]
     snippet = desired.snippet or desired.content
@@ -202,19 +258,37 @@ def _plan_whole(desired: DesiredFile, name: str, force: bool) -> tuple[FileActio
               file=name)]
 
 
-def plan(desired: Sequence[DesiredFile], *, force: bool = False, root: Path | None = None) -> Plan:
+def _base_for(path: Path, bases: Sequence[Path]) -> Path | None:
+    """The deepest of ``bases`` that holds ``path`` (compared as written, then really)."""
+    for candidate in sorted(bases, key=lambda b: len(b.parts), reverse=True):
+        if _inside(path, candidate) or _inside(Path(os.path.abspath(path)), Path(os.path.realpath(candidate))):
+            return candidate
+    raise UnsafeFileError(path, "outside the project folder; nothing is written there", kind="outside",
+                          hint="pass --allow-outside to write into app folders outside the project")
+
+
+def plan(desired: Sequence[DesiredFile], *, force: bool = False, root: Path | None = None,
+         allowed: Sequence[Path] = ()) -> Plan:
     """One :class:`FileAction` per desired file. Reads disk, never writes.
 
-    ``root`` (the config file's folder) only shortens the names in diffs and findings.
+    ``root`` (the config file's folder) shortens the names in diffs and findings and, with
+    ``allowed`` (app folders outside it that may be written), bounds where files are read
+    and written: a path outside them, or a symlink leading out, is a conflict.
     """
+    bases = [b for b in (root, *allowed) if b is not None]
     actions: list[FileAction] = []
     findings: list[Finding] = []
     for item in desired:
         name = relative_name(item.path, root)
-        if item.kind == "env":
-            action, notes = _plan_env(item, name)
-        else:
-            action, notes = _plan_whole(item, name, force)
+        try:
+            within = _base_for(item.path, bases) if bases else None
+            target = write_target(item.path, within)
+            if item.kind == "env":
+                action, notes = _plan_env(item, name, target, within)
+            else:
+                action, notes = _plan_whole(item, name, force, target, within)
+        except UnsafeFileError as exc:
+            action, notes = _unsafe(item, name, exc)
         actions.append(action)
         findings.extend(notes)
     return Plan(tuple(actions), tuple(findings), force)
