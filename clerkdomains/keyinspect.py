@@ -2,11 +2,14 @@
 
 A publishable key is decoded (instance type, Frontend API host, the production
 satellite's ``clerk.<domain>``, Account Portal, cookie suffix); a secret key is only
-recognised, never echoed.
+recognised, never echoed. A decoded host that no host name could be (control characters,
+spaces, a path) is reported as ``key.host-invalid``: the SDK accepts such a key, and the
+human renderer shows it with its control characters escaped.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from . import findings as F
@@ -17,6 +20,10 @@ from .keys import (
     parse_publishable_key,
     parse_secret_key,
 )
+
+
+# a host, optionally with a port: what a Frontend API host in a real key looks like
+_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+(?::[0-9]{1,5})?")
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,11 @@ def inspect_key(text: str, *, domain: str | None = None) -> KeyInspection:
             found.append(F.info("key.domain-ignored", "--domain",
                                 "development keys ignore `domain`: a dev satellite talks to the key's own "
                                 "Frontend API host"))
+    if not _HOST.fullmatch(pk.frontend_api):
+        found.append(F.warning(
+            "key.host-invalid", "key",
+            f"the key encodes {pk.frontend_api!r}, which is not a host name; the SDK would send "
+            "requests there", "copy the key again from the Clerk Dashboard → API keys"))
     if pk.is_production and is_development_fapi_host(pk.frontend_api):
         found.append(F.warning("key.live-on-dev-host", "key",
                                f"a pk_live_ key that encodes the development host {pk.frontend_api}"))
