@@ -80,13 +80,14 @@ def run_har(har_file: Path, *, config: Path | None = None, redact_har: Path | No
             color: ColorMode = ColorMode.AUTO) -> None:
     """``trace-sync --har FILE [--redact-har OUT]``: explain a HAR export; never returns (exits)."""
     from clerkdomains.trace.har import har_trace, read_har
+    from clerkdomains.trace.redact import check_output_path, write_redacted_har
 
+    if redact_har is not None:
+        check_output_path(redact_har, source=har_file)  # refused before any work (exit 2)
     setup = _setup(config)
     har = read_har(har_file)
     if redact_har is not None:
-        from clerkdomains.trace.redact import write_redacted_har
-
-        write_redacted_har(har, redact_har)
+        write_redacted_har(har, redact_har, source=har_file)
         err(f"wrote a redacted copy to {redact_har} (token signatures, secret cookies and keys removed)")
     report = har_trace(har, setup, show_tokens=show_tokens,
                        predict=_predictor(jwt_key_pem) if setup is not None else None)

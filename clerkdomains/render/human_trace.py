@@ -19,26 +19,30 @@ _OUTCOME_WORDS = {
 
 
 def hop_block(hop: Any) -> list[Any]:
+    """One hop; every value that came from a server, a HAR or the user goes through
+    :func:`~clerkdomains.render.escape.escape_control` (no raw ESC, CR, LF or bidi control)."""
     from rich.text import Text
+
+    from .escape import escape_control as esc
 
     head = Text()
     head.append(f"{hop.index:>2}  ", style="bold")
-    head.append(f"{hop.actor:<9} ", style="magenta" if hop.actor == "fapi" else "bold")
-    head.append(f"{hop.method} {redact(hop.url)}")
+    head.append(f"{esc(hop.actor):<9} ", style="magenta" if hop.actor == "fapi" else "bold")
+    head.append(f"{esc(hop.method)} {esc(redact(hop.url))}")
     out: list[Any] = [head]
     if hop.status_code is not None:
         line = Text("    ")
         line.append(str(hop.status_code), style="bold")
         if hop.auth_status:
-            line.append(f"  {hop.auth_status}" + (f" ({hop.auth_reason})" if hop.auth_reason else ""))
+            line.append(f"  {esc(hop.auth_status)}" + (f" ({esc(hop.auth_reason)})" if hop.auth_reason else ""))
         out.append(line)
     if hop.location:
-        out.append(Text("    → " + redact(hop.location), style="dim"))
+        out.append(Text("    → " + esc(redact(hop.location)), style="dim"))
     for cookie in hop.set_cookies:
-        out.append(Text("    set-cookie: " + redact(cookie).split(";", 1)[0], style="dim"))
+        out.append(Text("    set-cookie: " + esc(redact(cookie).split(";", 1)[0]), style="dim"))
     for log in hop.logs:
-        out.append(Text("    log: " + log, style="yellow"))
-    out.append(Text("    " + hop.note, style="italic"))
+        out.append(Text("    log: " + esc(log), style="yellow"))
+    out.append(Text("    " + esc(hop.note), style="italic"))
     return out
 
 
