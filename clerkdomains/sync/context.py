@@ -114,10 +114,13 @@ class AuthContext:
         ``authorizedParties``, ``audience`` and ``clockSkewInMs`` (unless ``clock_skew_ms``
         overrides it, as the development handshake retry does)."""
         skew = clock_skew_ms if clock_skew_ms is not None else self.options.clock_skew_ms
+        if not skew and not self.behaviour.strict_token_claims:  # older: `clockSkewInMs || 5000`
+            skew = None
         return session_tokens.verify(token, keys, now=self.now, clock_skew_ms=5000 if skew is None else skew,
                                      categories=self.behaviour.checks_machine_tokens,
                                      authorized_parties=self.options.authorized_parties,
-                                     audience=self.options.audience)
+                                     audience=self.options.audience,
+                                     strict_claims=self.behaviour.strict_token_claims)
 
 
 # --- §3.1 context ---------------------------------------------------------------------

@@ -46,6 +46,8 @@ def resolve_handshake(ctx: AuthContext, keys: Any) -> AuthResult | None:
     if not checked.valid:
         ctx.logs.append(f"Clerk: unable to resolve handshake: {checked.message}")
         return None
+    if location is not None:  # the SDK's response headers carry it (the signed-out branch adds it too)
+        headers.insert(0, ("location", location))
     return AuthResult(status="signed-in", reason=None, message=None, location=location,
                       set_cookies=tuple(directives), headers=tuple(headers), token=session,
                       claims=checked.claims, logs=tuple(ctx.logs), suffixed_cookies=ctx.suffixed)

@@ -64,18 +64,22 @@ class Verification:
 
 def verify(token: str, keys: Any, *, now: float, clock_skew_ms: float = 5000,
            categories: bool = True, authorized_parties: Sequence[str] | None = None,
-           audience: str | Sequence[str] | None = None) -> Verification:
+           audience: str | Sequence[str] | None = None, strict_claims: bool = True) -> Verification:
     """Verify with :func:`clerkdomains.tokens.verify_token` and the options ``verifyToken``
     gets from ``authenticateRequest``: ``authorizedParties``, ``audience`` (checked here,
     between ``sub`` and ``azp`` as ``verifyJwt`` does) and ``clockSkewInMs``.
     ``categories=False``: a release without the M2M ``cat`` refusal
-    (``SdkBehaviour.checks_machine_tokens``)."""
+    (``SdkBehaviour.checks_machine_tokens``). ``strict_claims=False``: releases before
+    ``SdkBehaviour.strict_token_claims``, where a token without ``azp`` passes
+    ``authorizedParties`` and ``aud`` is checked wrapped in an array."""
     from clerkdomains.tokens import verify_token
 
+    if not strict_claims and authorized_parties and not (claims_or_none(token) or {}).get("azp"):
+        authorized_parties = None
     result = verify_token(token, keys, clock_skew_ms=clock_skew_ms, now=now, m2m_category_check=categories,  # type: ignore[arg-type]
                           authorized_parties=list(authorized_parties) if authorized_parties else None)
     if result.check in _AFTER_AUDIENCE:
-        failed = audience_error(result.claims, audience)
+        failed = audience_error(result.claims, audience, strict=strict_claims)
         if failed is not None:
             return Verification(False, "token-verification-failed", failed, dict(result.claims or {}) or None, "aud")
     if result.valid:
@@ -87,10 +91,19 @@ def verify(token: str, keys: Any, *, now: float, clock_skew_ms: float = 5000,
 _AFTER_AUDIENCE = frozenset({"azp", "iss", "exp", "nbf", "iat", "ok"})  # checks verifyJwt makes after `aud`
 
 
-def audience_error(claims: Any, audience: str | Sequence[str] | None) -> str | None:
-    """``assertAudienceClaim``: the full message (with its action) when ``aud`` misses, else None."""
+def audience_error(claims: Any, audience: str | Sequence[str] | None, *, strict: bool = True) -> str | None:
+    """``assertAudienceClaim``: the full message (with its action) when ``aud`` misses, else None.
+    ``strict=False``: the older call ``assertAudienceClaim([aud], [audience])``."""
     from clerkdomains.tokens.decoding import js_stringify
     from clerkdomains.tokens.verify import ENSURE_CLERK_JWT
+
+    if not strict:
+        aud = claims.get("aud") if isinstance(claims, dict) else None
+        wanted_old: list[Any] = [list(audience) if isinstance(audience, tuple) else audience] if audience else []
+        if not wanted_old or not isinstance(aud, str) or not aud or aud in wanted_old:
+            return None
+        return (f'Invalid JWT audience claim array (aud) {js_stringify([aud])}. Is not included in '
+                f'"{js_stringify(wanted_old)}". {ENSURE_CLERK_JWT}')
 
     wanted = [a for a in ([audience] if isinstance(audience, str) else list(audience or ())) if a]
     aud = claims.get("aud") if isinstance(claims, dict) else None

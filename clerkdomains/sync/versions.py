@@ -27,6 +27,11 @@ _SATELLITE_LOOP_MESSAGE = (3, 11, 2)  # 3.11.1 -> 3.11.2: own loop log line (a l
 _MACHINE_TOKEN_CHECKS = (3, 11, 7)  # 3.11.6 -> 3.11.7: machine JWT in a cookie, M2M `cat` refused
 _STRICT_CLERK_REFERER = (3, 12, 0)  # 3.11.7 -> 3.12.0: accounts.* referers no longer all Clerk's
 _TOKEN_CATEGORIES = (3, 16, 10)  # 3.16.8 -> 3.16.10: non-session `cat` in cookie/header/handshake JWT
+# ASSUMPTION (not bisected): 3.2.3 still lets a token without azp pass authorizedParties and
+# checks `aud` as assertAudienceClaim([aud], [audience]); 3.11.6 refuses the missing azp and
+# checks `aud` unwrapped; 3.2.3 also reads clockSkewInMs=0 as the default 5000. The change lies in 3.2.4 ... 3.11.6; taken here at 3.11.6, the
+# first release proven (tests/test_explain_differential.py).
+_STRICT_TOKEN_CLAIMS = (3, 11, 6)
 API_VERSION_OLD = "2025-11-10"
 API_VERSION_NEW = "2026-05-12"
 # Core 2 depends on @clerk/shared 3.x, whose publishable-key errors read differently (proven
@@ -52,6 +57,7 @@ class SdkBehaviour:
     any_accounts_referer_is_clerk: bool  # accounts.* referers, and dev portals in production too
     satellite_loop_message: bool  # the loop guard logs a satellite-specific line
     api_version: str  # __clerk_api_version on the FAPI handshake URL
+    strict_token_claims: bool = True  # a missing azp fails authorizedParties; `aud` unwrapped; skew 0 is 0
 
     @property
     def resolves_relative_proxy_url(self) -> bool:
@@ -94,4 +100,5 @@ def behaviour_for(version: str | None = None) -> SdkBehaviour:
         any_accounts_referer_is_clerk=parsed < _STRICT_CLERK_REFERER,
         satellite_loop_message=parsed >= _SATELLITE_LOOP_MESSAGE,
         api_version=API_VERSION_NEW if parsed >= _API_VERSION_2026 else API_VERSION_OLD,
+        strict_token_claims=parsed >= _STRICT_TOKEN_CLAIMS,
     )
