@@ -56,7 +56,7 @@ CASES: dict[str, tuple[str, str | None, int | None, set[str]]] = {
     "dev-autosync-3.1": ("sdk.auto-sync-default-changed", "next15-satellite/app/layout.tsx", 6,
                          {"sdk.known-loop-bug"}),
     "dev-autosync-config-true": ("sdk.auto-sync-default-changed", "nuxt-satellite/yarn.lock", 5, set()),
-    "dev-old-backend": ("sdk.known-loop-bug", "tanstack-satellite/pnpm-lock.yaml", 16, set()),
+    "dev-old-backend": ("sdk.known-loop-bug", "tanstack-satellite/pnpm-lock.yaml", 17, set()),
     "prod-passkeys": ("passkeys.across-satellites", "primary/app/page.tsx", 9, set()),
     "prod-csp-missing-fapi": ("csp.missing-frontend-api", "next15-satellite/next.config.mjs", 18, set()),
     "prod-csp-missing-images": ("csp.missing-clerk-source", "static-satellite/index.html", 5, set()),
