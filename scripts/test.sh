@@ -25,5 +25,6 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 
 (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
+(cd tests/node/next15 && npm ci --no-audit --no-fund --loglevel=error)  # Next.js 15 for tests/test_nextjs_runtime.py
 
 exec .venv/bin/python -m pytest "$@"
