@@ -79,10 +79,12 @@ def trace_sync(
     method: Annotated[str, typer.Option(help="Method of the first request.")] = "GET",
     cookie: Annotated[list[str] | None, typer.Option(
         "--cookie", "-b",
-        help="NAME=VALUE cookie the browser holds for the start URL (live: NAME=VALUE[; Domain=HOST]; repeatable).")
+        help="NAME=VALUE cookie the browser holds for the start URL, added to the simulated browser's own "
+             "cookies (live: NAME=VALUE[; Domain=HOST]; repeatable). For exactly one request: clerkdomains explain.")
     ] = None,
     header: Annotated[list[str] | None, typer.Option(
-        "--header", "-H", help='"Name: value" header (simulate: on the first request; live: on every request).')
+        "--header", "-H", help='"Name: value" header (simulate: added to the simulated browser\'s own headers on '
+        'the first request; live: on every request). For exactly one request: clerkdomains explain.')
     ] = None,
     resolve: Annotated[list[str] | None, typer.Option(
         "--resolve", help="Live: HOST:PORT:ADDR, like curl (repeatable).")] = None,
@@ -93,7 +95,7 @@ def trace_sync(
         help="Live: seconds for each request as a whole (connect, TLS, headers, body); above 0, at most 3600.")
     ] = 10.0,
     show_tokens: Annotated[bool, typer.Option(
-        "--show-tokens", help="Live and HAR: show token values in full (redacted by default).")] = False,
+        "--show-tokens", help="Show token values in full (redacted by default).")] = False,
     jwt_key: Annotated[str | None, typer.Option(
         "--jwt-key",
         help="PEM public key (file path or the PEM text) to verify session tokens with.")] = None,
@@ -120,9 +122,11 @@ def trace_sync(
     URL: make the requests a browser makes on a navigation and follow the redirects one
     at a time. --har FILE: explain a DevTools HAR export. --simulate: satellite, primary
     sign-in, back to the satellite, handshake at the Frontend API, back with cookies,
-    exactly as @clerk/backend decides each request. Exit 0 when the chain ends well, 1
-    when it breaks (findings name cause and fix), 2 for bad input, 3 when a live trace
-    could not complete.
+    exactly as @clerk/backend decides each request. The simulated browser sends its own
+    cookies and headers (sec-fetch-dest, accept); -H and -b add to them. For what the
+    middleware does with exactly one request you hold (DevTools, a HAR, curl, a log),
+    use `clerkdomains explain`. Exit 0 when the chain ends well, 1 when it breaks
+    (findings name cause and fix), 2 for bad input, 3 when a live trace could not complete.
     """
     from clerkdomains.errors import InputError
 
@@ -163,14 +167,19 @@ def trace_sync(
         headers=tuple(_pair(h, ":", "--header") for h in header or ()), jwt_key_pem=_pem(jwt_key),
         now=_clock(now), max_hops=max_hops or 30, sdk_version=sdk_version, browser=browser.value, secret_key=secret)
     result = run_simulation(setup, settings)
+    from clerkdomains.sync.hops import show_tokens_while
+
     if chosen == "mermaid":
         from clerkdomains.render.mermaid import render_mermaid
 
-        out(render_mermaid(result))
+        with show_tokens_while(show_tokens):
+            out(render_mermaid(result))
     else:
         from clerkdomains.render.human_trace import render_trace
 
-        emit("trace-sync", result, chosen, color=color, human=lambda c, w: render_trace(result, color=c, width=w))
+        with show_tokens_while(show_tokens):
+            emit("trace-sync", result, chosen, color=color,
+                 human=lambda c, w: render_trace(result, color=c, width=w))
     finish(result.findings)
 
 

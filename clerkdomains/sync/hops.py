@@ -3,7 +3,10 @@ the outcomes, and token redaction for everything shown."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +45,10 @@ class ChainSettings:
     sdk_version: str | None = None
     browser: str = "chrome"
     secret_key: str | None = None
+    # The apps as they are (clerkdomains.appread): per-app server options replacing the declared
+    # ones, and the apps whose server middleware the framework never runs (served as static pages).
+    app_options: tuple[tuple[str, SdkOptions], ...] = ()
+    static_apps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,23 @@ class ChainRun:
     last_result: Any = None  # the latest app answer (AuthResult), for the page that follows
 
 
+# `--show-tokens` of trace-sync --simulate: set around rendering (show_tokens_while), read by redact
+_SHOW_TOKENS: contextvars.ContextVar[bool] = contextvars.ContextVar("clerkdomains_show_tokens", default=False)
+
+
 def redact(text: str) -> str:
-    """Session tokens (JWTs) in URLs and cookies are never shown in full."""
+    """Session tokens (JWTs) in URLs and cookies are never shown in full (unless a
+    ``show_tokens_while()`` block is rendering)."""
+    if _SHOW_TOKENS.get():
+        return text
     return _JWT.sub(lambda m: f"<jwt …{m.group(0)[-6:]}>", text)
+
+
+@contextlib.contextmanager
+def show_tokens_while(show: bool = True) -> Iterator[None]:
+    """Within this block, :func:`redact` leaves tokens whole (``--show-tokens``)."""
+    token = _SHOW_TOKENS.set(show)
+    try:
+        yield
+    finally:
+        _SHOW_TOKENS.reset(token)
