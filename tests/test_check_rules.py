@@ -18,6 +18,8 @@ SAT_ENV = ("NEXT_PUBLIC_CLERK_IS_SATELLITE=true\nNEXT_PUBLIC_CLERK_DOMAIN=satell
            "NEXT_PUBLIC_CLERK_SIGN_IN_URL=https://primary.dev/sign-in\n"
            "NEXT_PUBLIC_CLERK_SIGN_UP_URL=https://primary.dev/sign-up\n")
 LAYOUT = "import { ClerkProvider } from '@clerk/nextjs'\nexport default () => <ClerkProvider />\n"
+PROXY = "import { clerkMiddleware } from '@clerk/nextjs/server'\nexport default clerkMiddleware()\n"
+KEYS = f"NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY={LIVE}\nCLERK_SECRET_KEY=sk_live_ruleTestNotReal000000000\n"
 
 
 def _setup(tmp_path: Path, files: dict[str, str], extra_toml: str = "", primary_toml: str = "") -> Path:
@@ -25,7 +27,8 @@ def _setup(tmp_path: Path, files: dict[str, str], extra_toml: str = "", primary_
             f'[[satellite]]\nurl = "https://satellite.dev"\npath = "sat"\nauto_sync = false\n{extra_toml}')
     tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "clerkdomains.toml").write_text(toml)
-    files = {"sat/.env.production": SAT_ENV, "sat/app/layout.tsx": LAYOUT, **files}
+    files = {"sat/.env.production": SAT_ENV, "sat/.env.production.local": KEYS, "sat/.gitignore": ".env*.local\n",
+             "sat/app/layout.tsx": LAYOUT, "sat/proxy.ts": PROXY, **files}
     for rel, text in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text)
@@ -113,6 +116,9 @@ def test_expression_allowed_redirect_origins_is_reported_as_unknown(tmp_path: Pa
     config = _setup(tmp_path, {}, primary_toml='path = "primary"\n')
     (tmp_path / "primary" / "app").mkdir(parents=True)
     (tmp_path / "primary" / "app" / "layout.tsx").write_text(layout)
+    (tmp_path / "primary" / "proxy.ts").write_text(PROXY)
+    (tmp_path / "primary" / ".env.production.local").write_text(KEYS)
+    (tmp_path / "primary" / ".gitignore").write_text(".env*.local\n")
     found = check_setup(load_setup(config), relative_to=tmp_path).findings
     assert [(f.code, f.severity.value, f.line) for f in found] == [
         ("primary.allowed-redirect-origins.unknown", "info", 2)]

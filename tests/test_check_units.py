@@ -5,68 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from clerkdomains.appread.nextjs import covers as matches
+from clerkdomains.appread.nextjs import matcher_regex as matcher_to_regex
 from clerkdomains.lint.envfiles import effective, read_env_files
 from clerkdomains.lint.packages import read_packages
 from clerkdomains.lint.rules_csp import allows, parse_policy
 from clerkdomains.lint.rules_keys import is_placeholder
-from clerkdomains.lint.rules_middleware import matcher_to_regex, matches
-from clerkdomains.lint.sources import SourceFile, blank_comments, extract_options
+from clerkdomains.lint.sources import SourceFile, blank_comments
 
 
 def _file(text: str, name: str = "x.tsx") -> SourceFile:
     return SourceFile(Path(name), name, blank_comments(text), text)
-
-
-def _opts(text: str) -> dict[str, list]:
-    found: dict[str, list] = {}
-    for o in extract_options(_file(text)):
-        found.setdefault(o.name, []).append((o.value, o.line))
-    return found
-
-
-def test_extracts_object_literal_jsx_and_data_attributes() -> None:
-    text = """import { clerkMiddleware } from '@clerk/nextjs/server'
-export default clerkMiddleware({
-  isSatellite: true,
-  domain: "satellite.dev",
-  signInUrl: `https://primary.dev/sign-in`,
-  satelliteAutoSync: false,
-})
-const p = <ClerkProvider allowedRedirectOrigins={['https://a.dev', "https://b.dev:8443"]} proxyUrl="/__clerk">
-<script data-clerk-domain="s.dev" src="x"></script>
-"""
-    got = _opts(text)
-    assert got["isSatellite"] == [(True, 3)]
-    assert got["domain"] == [("satellite.dev", 4), ("s.dev", 9)]
-    assert got["signInUrl"] == [("https://primary.dev/sign-in", 5)]
-    assert got["satelliteAutoSync"] == [(False, 6)]
-    assert got["allowedRedirectOrigins"] == [(("https://a.dev", "https://b.dev:8443"), 8)]
-    assert got["proxyUrl"] == [("/__clerk", 8)]
-
-
-def test_comments_do_not_count_and_expressions_keep_their_env_name() -> None:
-    text = """// @clerk/nextjs
-// domain: 'commented.dev',
-/* isSatellite: true */
-const x = { domain: process.env.NEXT_PUBLIC_CLERK_DOMAIN, signInUrl: `${base}/sign-in`, url: 'http://a//b' }
-"""
-    options = extract_options(_file(text))
-    assert [(o.name, o.value, o.env_name) for o in options] == [
-        ("domain", None, "NEXT_PUBLIC_CLERK_DOMAIN"), ("signInUrl", None, None)]
-
-
-def test_domain_counts_only_near_clerk() -> None:
-    text = """import { clerkMiddleware } from '@clerk/nextjs/server'
-export function setCookie(res) {
-  res.cookies.set('theme', 'dark', { domain: '.example.com', path: '/', httpOnly: true })
-}
-""" + "\n" * 20 + "export default clerkMiddleware({ domain: 'sat.dev' })\n"
-    assert _opts(text)["domain"] == [("sat.dev", 25)]
-
-
-def test_files_without_clerk_are_not_read_and_assignments_are_not_props() -> None:
-    assert extract_options(_file("const cfg = { domain: 'x.dev' }")) == []
-    assert "domain" not in _opts("import '@clerk/clerk-js'\nlet domain = 'x.dev'\nif (domain == 'y') {}\n")
 
 
 def test_env_files_keep_lines_and_precedence(tmp_path: Path) -> None:

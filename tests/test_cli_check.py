@@ -45,10 +45,19 @@ def test_error_finding_exit_1_with_relative_file_and_line(tmp_path: Path, monkey
 
 
 def test_warning_only_exits_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _in(tmp_path, monkeypatch, "dev", "dev-hardcoded-sign-in")
+    _in(tmp_path, monkeypatch, "dev", "dev-matcher-skips-api")
     result = runner.invoke(app, ["check", "--json"])
     assert result.exit_code == 0
     assert [f["severity"] for f in json.loads(result.stdout)["findings"]] == ["warning"]
+
+
+def test_hardcoded_link_is_an_error_when_auto_sync_is_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _in(tmp_path, monkeypatch, "dev", "dev-hardcoded-sign-in")
+    result = runner.invoke(app, ["check", "--json"])
+    assert result.exit_code == 1
+    found = [(f["code"], f["severity"]) for f in json.loads(result.stdout)["findings"]]
+    assert found == [("source.hardcoded-sign-in-link", "error")]
+    assert "<SignInLink />" in json.loads(result.stdout)["findings"][0]["hint"]
 
 
 def test_github_annotations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

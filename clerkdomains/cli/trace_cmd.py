@@ -63,7 +63,12 @@ def trace_sync(
     url: Annotated[str | None, typer.Argument(
         help="The page to trace live, like a browser navigation (with --simulate: the start URL).",
         show_default=False)] = None,
-    simulate: Annotated[bool, typer.Option("--simulate", help="Simulate the chain offline from the config.")] = False,
+    simulate: Annotated[bool, typer.Option(
+        "--simulate", help="Simulate the chain offline: the apps as their folders configure them (env files, "
+        "code, installed @clerk/backend), or the config alone where an app has no folder.")] = False,
+    declared: Annotated[bool, typer.Option(
+        "--declared", help="With --simulate: simulate the declared clerkdomains.toml alone, ignoring the app "
+        "folders.")] = False,
     har: Annotated[Path | None, typer.Option(
         "--har", dir_okay=False, help="Explain a browser's DevTools HAR export instead of tracing.")] = None,
     redact_har: Annotated[Path | None, typer.Option(
@@ -166,7 +171,12 @@ def trace_sync(
         method=method.upper(), cookies=tuple(_pair(c, "=", "--cookie") for c in cookie or ()),
         headers=tuple(_pair(h, ":", "--header") for h in header or ()), jwt_key_pem=_pem(jwt_key),
         now=_clock(now), max_hops=max_hops or 30, sdk_version=sdk_version, browser=browser.value, secret_key=secret)
-    result = run_simulation(setup, settings)
+    if declared or not any(a.path is not None and a.path.is_dir() for a in setup.apps):
+        result = run_simulation(setup, settings)
+    else:
+        from clerkdomains.lint.simulation import simulate_apps
+
+        result = simulate_apps(setup, settings, relative_to=Path.cwd())
     from clerkdomains.sync.hops import show_tokens_while
 
     if chosen == "mermaid":

@@ -101,10 +101,11 @@ def with_online(result: CheckResult, online: Any) -> CheckResult:
     return replace(result, findings=(*result.findings, *online.findings), online=online.to_data())
 
 
-def check_setup(setup: Setup, *, relative_to: Path | None = None) -> CheckResult:
+def check_setup(setup: Setup, *, relative_to: Path | None = None, effective: Any = None) -> CheckResult:
     """Run every offline rule over the setup's apps. File names in findings are absolute,
-    or relative to ``relative_to`` when they lie below it (the CLI passes the cwd)."""
-    contexts = [read_app(setup, app) for app in setup.apps]
+    or relative to ``relative_to`` when they lie below it (the CLI passes the cwd).
+    ``effective``: the apps' :class:`~clerkdomains.appread.effective.EffectiveSetup`, when read."""
+    contexts = [read_app(setup, app, effective.of(app) if effective is not None else None) for app in setup.apps]
     reference = setup.instance.publishable_key
     if reference is None:
         first = next((k for ctx in contexts for k, _ in found_keys(ctx)), None)

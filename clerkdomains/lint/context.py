@@ -1,7 +1,8 @@
-"""What ``check`` knows about one app: its config entry, env files, sources and packages.
+"""What ``check`` knows about one app: its config entry and its folder's effective setup.
 
-:func:`read_app` gathers everything once; the rule modules (``rules_*.py``)
-only read an :class:`AppContext` and return findings.
+:func:`read_app` gathers everything once, from the app reader (:mod:`clerkdomains.appread`:
+parsed sources, env files per mode, packages, whether the middleware runs); the rule modules
+(``rules_*.py``) only read an :class:`AppContext` and return findings.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from clerkdomains.appread.model import AppSetup, Setting
 from clerkdomains.config import App, Setup
 from clerkdomains.frameworks import FrameworkInfo, framework_info
 from clerkdomains.keys import PublishableKey
 
 from .envfiles import EnvValue, effective, read_env_files
-from .packages import PackageVersion, read_packages
-from .sources import SourceFile, SourceOption, extract_options, iter_source_files
+from .packages import PackageVersion
+from .sources import SourceFile, blank_comments
 
 
 @dataclass(frozen=True)
@@ -27,8 +29,9 @@ class AppContext:
     folder: Path | None
     env: tuple[EnvValue, ...] = ()
     sources: tuple[SourceFile, ...] = ()
-    options: tuple[SourceOption, ...] = ()
+    options: tuple[Setting, ...] = ()  # every option set in code (env lines are in ``env``)
     packages: dict[str, PackageVersion] = field(default_factory=dict)
+    read: AppSetup | None = None
 
     @property
     def config_file(self) -> str | None:
@@ -51,7 +54,7 @@ class AppContext:
     def env_value(self, name: str | None) -> EnvValue | None:
         return effective(list(self.env), name, target=self.target) if name else None
 
-    def options_named(self, name: str) -> list[SourceOption]:
+    def options_named(self, name: str) -> list[Setting]:
         return [o for o in self.options if o.name == name]
 
     def config_line(self, key: str) -> int | None:
@@ -77,13 +80,17 @@ class AppContext:
         return {"file": self.config_file, "line": self.config_line(key)}
 
 
-def read_app(setup: Setup, app: App) -> AppContext:
+def read_app(setup: Setup, app: App, read: AppSetup | None = None) -> AppContext:
+    """The context of ``app``; ``read`` is its folder's effective setup when already read."""
+    from clerkdomains.appread.reader import read_app_setup
+
     info = framework_info(app.framework)
     folder = app.path if app.path and app.path.is_dir() else None
     if folder is None:
         return AppContext(setup, app, info, None)
+    read = read or read_app_setup(setup, app)
+    assert read is not None
     env = tuple(read_env_files(folder, info.env_files or (".env",)))
-    sources = tuple(iter_source_files(folder))
-    options = tuple(o for f in sources for o in extract_options(f))
-    packages = read_packages(folder, stop=setup.root)
-    return AppContext(setup, app, info, folder, env, sources, options, packages)
+    sources = tuple(SourceFile(f.path, f.rel, blank_comments(f.raw), f.raw) for f in read.sources)
+    options = tuple(s for s in read.settings if s.origin == "source")
+    return AppContext(setup, app, info, folder, env, sources, options, dict(read.versions), read)

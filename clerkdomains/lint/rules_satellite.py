@@ -128,18 +128,26 @@ def _reads_true(value: object) -> bool:
 def _is_satellite(ctx: AppContext) -> list[Finding]:
     out = []
     for sv in values_of(ctx, "isSatellite"):
+        if sv.env_name and not sv.env_defined:
+            continue  # reported below: the variable it reads is not set
         if not _reads_true(sv.value):
             out.append(F.error(
                 "satellite.is-satellite.not-true", ctx.app.name,
                 f"{sv.label} is {sv.value!r}, which the SDK reads as false (it accepts `true` in any case "
                 "or a positive number), so this app does not run as a satellite",
                 f"write {sv.fix('true' if sv.origin == 'env' else True)}", **sv.where))
-    if ctx.folder and ctx.info.env.is_satellite and not is_set_anywhere(ctx, "isSatellite") \
-            and any(s.mentions_clerk for s in ctx.sources):
+    read = ctx.read
+    if read is None or not ctx.info.env.is_satellite or not any(s.mentions_clerk for s in ctx.sources):
+        return out
+    side = "server" if read.server else "browser"
+    eff = read.effective(side, "isSatellite")
+    unset = eff.setting is None or (eff.setting.env_name is not None and not eff.setting.env_defined)
+    if eff.known and eff.value is not True and unset:
+        reads = f" ({eff.setting.rel}:{eff.setting.line} reads it)" if eff.setting else ""
         out.append(F.error(
             "satellite.is-satellite.missing", ctx.app.name,
             f"the config says {ctx.app.origin} is a satellite, but neither {ctx.info.env.is_satellite} nor "
-            "an isSatellite option is set in its folder",
+            f"an isSatellite option is set in its folder{reads}",
             f"add {ctx.info.env.is_satellite}=true to {ctx.info.env_file or '.env'}",
             file=str(ctx.folder / (ctx.info.env_file or ".env")), line=None))
     return out

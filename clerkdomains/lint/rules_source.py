@@ -11,40 +11,62 @@ import re
 
 from clerkdomains import findings as F
 from clerkdomains.findings import Finding
+from clerkdomains.frameworks import Framework
 
 from .context import AppContext
 
 _PASSKEY = re.compile(r"passkey", re.I)
-_OPTION_NAMES = ("signInUrl", "signUpUrl", "sign-in-url", "sign-up-url", "SIGN_IN_URL", "SIGN_UP_URL",
-                 "signInFallbackRedirectUrl", "signUpFallbackRedirectUrl")
+
+
+_INIT_LINK = {
+    Framework.NEXTJS: ("<SignInLink />", "<SignUpLink />", "components/auth-links.tsx"),
+    Framework.TANSTACK_START: ("<SignInLink />", "<SignUpLink />", "src/components/auth-links.tsx"),
+    Framework.NUXT: ("<AuthLinks /> (useAuthLinks().signInUrl)", "<AuthLinks /> (useAuthLinks().signUpUrl)",
+                     "components/AuthLinks.vue"),
+    Framework.JS: ("clerk.buildSignInUrl()", "clerk.buildSignUpUrl()", "src/links.ts"),
+    Framework.SCRIPT_TAG: ("window.Clerk.buildSignInUrl()", "window.Clerk.buildSignUpUrl()", "links.js"),
+}
+
+
+def _auto_sync_on(ctx: AppContext) -> bool:
+    read = ctx.read
+    if read is not None:
+        for table in (read.server, read.browser):
+            eff = table.get("satelliteAutoSync")
+            if eff is not None and eff.known and eff.value is True:
+                return True
+    return ctx.app.auto_sync is True and read is None
 
 
 def check_links(ctx: AppContext) -> list[Finding]:
-    """Literal links to the primary's sign-in/up pages in a satellite whose auto-sync is off."""
-    if not ctx.app.is_satellite or ctx.app.auto_sync is True:
+    """String literals that link straight to the primary's sign-in/up pages on a satellite: an error
+    when auto-sync is off (the user is not recognised on return), a warning when it is on."""
+    if not ctx.app.is_satellite or ctx.read is None:
         return []
-    if any(o.value is True for o in ctx.options_named("satelliteAutoSync")):
-        return []
+    severity = F.warning if _auto_sync_on(ctx) else F.error
+    option_lines = {(s.rel, s.line) for s in ctx.read.settings if s.origin == "source"}
     out: list[Finding] = []
-    targets = (("sign-in", ctx.setup.sign_in_url(ctx.app), "buildSignInUrl()", "redirectToSignIn()"),
-               ("sign-up", ctx.setup.sign_up_url(ctx.app), "buildSignUpUrl()", "redirectToSignUp()"))
-    for kind, url, builder, redirect in targets:
+    sign_in, sign_up, module = _INIT_LINK[ctx.app.framework]
+    targets = (("sign-in", ctx.setup.sign_in_url(ctx.app), sign_in, "buildSignInUrl()"),
+               ("sign-up", ctx.setup.sign_up_url(ctx.app), sign_up, "buildSignUpUrl()"))
+    for kind, url, component, builder in targets:
         if not url.startswith(("http://", "https://")):
             continue
-        pattern = re.compile(re.escape(url.rstrip("/")) + r"(?![\w-])")
-        for source in ctx.sources:
-            for match in pattern.finditer(source.text):
-                line_start = source.text.rfind("\n", 0, match.start()) + 1
-                line_text = source.text[line_start:source.text.find("\n", match.start())]
-                if any(name in line_text for name in _OPTION_NAMES):
-                    continue  # the signInUrl/signUpUrl option itself
-                out.append(F.warning(
-                    f"source.hardcoded-{kind}-link", ctx.app.name,
-                    f"{source.rel} links straight to the primary's {kind} page {url}; the link carries no "
-                    "__clerk_synced=false, so with satelliteAutoSync off the user is not recognised on return",
-                    f"build the link with clerk.{builder} (or call clerk.{redirect}; in React "
-                    f"<{'SignInButton' if kind == 'sign-in' else 'SignUpButton'} />)",
-                    file=str(source.path), line=source.line_of(match.start())))
+        base = url.rstrip("/")
+        for link in ctx.read.links:
+            rest = link.url[len(base):]
+            if not link.url.startswith(base) or (rest and rest[0] not in "/?#"):
+                continue
+            if (link.rel, link.line) in option_lines:
+                continue  # the signInUrl/signUpUrl option itself
+            out.append(severity(
+                f"source.hardcoded-{kind}-link", ctx.app.name,
+                f"{link.rel} links straight to the primary's {kind} page {url}; the link carries no "
+                "__clerk_synced=false, so " + ("with satelliteAutoSync on it still works, at the cost of a sync "
+                                               "on every signed-out visit" if severity is F.warning else
+                                               "with satelliteAutoSync off the user is not recognised on return"),
+                f"use {component} (clerkdomains init writes it in {module}), which builds the link with "
+                f"{builder}", file=str(link.path), line=link.line))
     return out
 
 

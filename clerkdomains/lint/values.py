@@ -23,6 +23,8 @@ class SetValue:
     file: str | None
     line: int | None
     jsx: bool = False
+    env_name: str | None = None  # a source value read from this env variable
+    env_defined: bool = True  # ... which some env file defines
 
     @property
     def where(self) -> dict[str, object]:
@@ -44,32 +46,34 @@ def _toml(value: str | bool) -> str:
 
 
 def values_of(ctx: AppContext, option: str, *, config: bool = True) -> list[SetValue]:
-    """Every place ``option`` is set for this app (literal values only from sources)."""
+    """Every place ``option`` is set for this app with a known value: the config, the env file
+    line each side really loads (per mode), and the code (props, middleware options, attributes)."""
     found: list[SetValue] = []
     key = _CONFIG_KEYS.get(option)
     if config and key and ctx.app.is_satellite and getattr(ctx.app, key) is not None:
         found.append(SetValue(option, getattr(ctx.app, key), "config", f"[{ctx.app.name}] {key}",
                               ctx.config_file, ctx.config_line(key)))
-    field = _ENV_FIELDS.get(option)
-    env_name = getattr(ctx.info.env, field) if field else None
-    if env_name:
-        for value in ctx.env:
-            if value.name == env_name and value.target in ("any", ctx.target):
-                found.append(SetValue(option, value.value, "env", env_name, str(value.file), value.line))
-    for opt in ctx.options_named(option):
-        if opt.value is not None:
-            raw_line = opt.file.raw.splitlines()[opt.line - 1] if opt.line else ""
-            jsx = f"{option}=" in raw_line.replace(" ", "")
-            found.append(SetValue(option, opt.value, "source", option, str(opt.file.path), opt.line, jsx))
+    if ctx.read is None:
+        return found
+    for setting in ctx.read.settings_of(option):
+        if not setting.known or setting.value is None:
+            continue
+        origin = "env" if setting.origin == "env" else "source"
+        label = setting.site if origin == "env" else option
+        found.append(SetValue(option, setting.value if origin == "source" else setting.expression, origin, label,
+                              str(setting.path), setting.line, setting.jsx,
+                              setting.env_name if origin == "source" else None,
+                              setting.env_defined if origin == "source" else True))
     return found
 
 
 def is_set_anywhere(ctx: AppContext, option: str) -> bool:
-    """Set in an env file or a source file, literally or by an expression."""
-    field = _ENV_FIELDS.get(option)
-    env_name = getattr(ctx.info.env, field) if field else None
-    defined = {v.name for v in ctx.env}
-    if env_name and env_name in defined:
-        return True
-    # an option whose value reads an env variable no env file defines counts as unset
-    return any(o.env_name is None or o.env_name in defined for o in ctx.options_named(option))
+    """Some side of the app gets a value for ``option`` (or one clerkdomains cannot evaluate: then
+    the rules give it the benefit of the doubt and an ``app.option.unknown`` note says so)."""
+    if ctx.read is None:
+        return False
+    for table in (ctx.read.server, ctx.read.browser):
+        eff = table.get(option)
+        if eff is not None and (not eff.known or eff.value is not None):
+            return True
+    return False

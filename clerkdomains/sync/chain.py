@@ -49,9 +49,9 @@ class _World:
         self.instances: dict[str, fapi.InstanceState] = {}
         self.fapi_hosts: dict[str, str] = {}  # host -> publishable key
         self.proxies: list[tuple[str, str]] = []  # (proxy base URL, publishable key)
-        primary_pk = publishable_key_of(setup, setup.primary)
+        primary_pk = self.publishable_key(setup.primary)
         for app in setup.apps:
-            pk = parse_publishable_key(publishable_key_of(setup, app))
+            pk = parse_publishable_key(self.publishable_key(app))
             inst = self.instances.get(pk.key) or self._instance(pk, signed_in=(
                 settings.scenario == "signed-in" and pk.key == primary_pk))
             self.instances[pk.key] = inst
@@ -84,12 +84,24 @@ class _World:
         app = self.setup.app_for_url(url)
         return ("app", app) if app else ("none", None)
 
+    def publishable_key(self, app: App) -> str:
+        given = dict(self.settings.app_options).get(app.name)
+        return given.publishable_key if given is not None else publishable_key_of(self.setup, app)
+
+    def options(self, app: App) -> Any:
+        """The server options ``app`` runs with: the apps' own (when read) or the declared config's."""
+        given = dict(self.settings.app_options).get(app.name)
+        if given is not None:
+            return given
+        return options_for(self.setup, app, secret_key=self.settings.secret_key,
+                           sdk_version=self.settings.sdk_version)
+
     def keys_for(self, app: App) -> Any:
         if self.settings.jwt_key_pem:
             from clerkdomains.tokens import KeySet
 
             return KeySet.from_pem(self.settings.jwt_key_pem)
-        return self.instances[publishable_key_of(self.setup, app)].signer.key_set()
+        return self.instances[self.publishable_key(app)].signer.key_set()
 
     def seed_signed_in_user(self) -> None:
         """The scenario's signed-in user: cookies a sign-in on the primary left in the browser."""
@@ -156,10 +168,10 @@ def run_chain(setup: Setup, settings: ChainSettings) -> ChainRun:
             url, method, nav = _follow(url, response.location), "GET", Navigation(nav.initiator, url)
             continue
         app: App = owner
-        opts = options_for(setup, app, secret_key=settings.secret_key, sdk_version=settings.sdk_version)
+        opts = world.options(app)
         run.options.setdefault(app.name, opts)
         result: AuthResult | None = None
-        if not FRAMEWORKS[app.framework].has_server:
+        if not FRAMEWORKS[app.framework].has_server or app.name in settings.static_apps:
             run.hops.append(Hop(len(run.hops) + 1, app.role, app.name, method, url, 200, None, None, None, None,
                                 (), sent, "a static page (no server SDK): clerk-js decides in the browser"))
             world.tick()
@@ -306,7 +318,7 @@ def _client_side_satellite(world: _World, run: ChainRun, app: App, url: str, dev
         run.outcome, run.outcome_message = Outcome.SIGNED_IN, f"signed in on {app.name} ({app.origin}) by clerk-js"
         return ""
     uat = _cookie(world, url, "__client_uat")
-    if clerkjs.satellite_should_sync(url, auto_sync=app.auto_sync, client_uat=int(uat) if (uat or "").isdigit() else 0):
+    if clerkjs.satellite_should_sync(url, auto_sync=opts.satellite_auto_sync, client_uat=int(uat) if (uat or "").isdigit() else 0):
         pk = parse_publishable_key(opts.publishable_key)
         fapi_host = pk.frontend_api_for(domain=opts.domain, is_satellite=True, proxy_url=opts.proxy_url)
         target = clerkjs.satellite_sync_target(
