@@ -185,6 +185,9 @@ SCENARIOS = {
     "caa-mid.test": ('@ CAA 0 issue "letsencrypt.org"\nshop CAA 0 issue "sectigo.com"\n'
                      "clerk.shop CNAME frontend-api.clerk.services.", "caa_blocked"),
     "pend.test": (GOOD, "ok"),  # the stale server has no clerk record yet
+    # a wrong target that exists but has no address: wrong_target, not dangling (#11)
+    "noaddr.test": ('clerk CNAME other.noaddr.test.\nother TXT "exists"', "wrong_target"),
+    "pendchain.test": (GOOD, "ok"),  # the stale server still has an old CNAME to a name now gone
 }
 SCENARIO_STATUS = {f"clerk.{zone}": status for zone, (_, status) in SCENARIOS.items()}
 SCALE_COUNT = 200
@@ -223,6 +226,8 @@ def lab() -> Lab:
         main = KnotServer(folder / "main", zones).start()
         stale = KnotServer(folder / "stale", {
             "pend.test": zone_text("pend.test", "www A 192.0.2.1"),  # before the clerk record was added
+            # before the record was fixed: clerk pointed at a host since removed
+            "pendchain.test": zone_text("pendchain.test", "clerk CNAME old.pendchain.test.\nwww A 192.0.2.1"),
             "ok.test": zones["ok.test"],
             "clerk.services": CLERK_SERVICES_DOWN,
         })

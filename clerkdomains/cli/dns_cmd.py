@@ -99,10 +99,11 @@ def verify(
     authoritative_port: Annotated[int, typer.Option(
         "--authoritative-port", min=1, max=65535, help="Port for the authoritative servers (for test labs).")] = 53,
     wait: Annotated[float, typer.Option(
-        "--wait", min=0, envvar="CLERKDOMAINS_DNS_WAIT",
-        help="Re-check with backoff for up to SECONDS until every record passes.")] = 0.0,
-    timeout: Annotated[float, typer.Option("--timeout", min=0.01, envvar="CLERKDOMAINS_DNS_TIMEOUT",
-                                           help="Seconds to wait for each DNS answer.")] = 2.0,
+        "--wait", envvar="CLERKDOMAINS_DNS_WAIT",
+        help="Re-check with backoff for up to SECONDS (0 to 7 days) until every record passes.")] = 0.0,
+    timeout: Annotated[float, typer.Option("--timeout", envvar="CLERKDOMAINS_DNS_TIMEOUT",
+                                           help="Seconds to wait for each DNS answer (more than 0, "
+                                                "at most 600).")] = 2.0,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="DNS questions in flight at most.")] = 64,
     fmt: VerifyFormatOpt = None,
     json_: JsonFlag = False,
@@ -115,8 +116,10 @@ def verify(
     misconfiguration, 3 could not check (only errors), 4 only pending left.
     """
     from clerkdomains.dnscheck.query import parse_nameserver
+    from clerkdomains.dnscheck.verify import check_timing
     from clerkdomains.dnscheck.verify import verify as run_verify
 
+    check_timing(timeout=timeout, wait=wait)  # before anything is read or asked
     plan = _plan(domains, primary, config, mail_token)
     servers = [parse_nameserver(s) for s in nameserver or []]
     chosen = pick_format(fmt, json_, VerifyFormat)

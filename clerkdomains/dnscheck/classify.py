@@ -23,10 +23,14 @@ MAX_CHAIN = 8
 
 
 class _Chain:
-    """The rest of a CNAME chain from a start name: the names, the addresses, what went wrong."""
+    """The rest of a CNAME chain from a start name: the names, the addresses, what went wrong.
 
-    def __init__(self, names: list[str], addresses: tuple[str, ...], problem: str | None) -> None:
-        self.names, self.addresses, self.problem = names, addresses, problem
+    ``kind`` says what: ``nxdomain``, ``loop``, ``too-long`` (the chain leads nowhere) or
+    ``no-address`` (the last name exists but has no A/AAAA)."""
+
+    def __init__(self, names: list[str], addresses: tuple[str, ...], problem: str | None,
+                 kind: str | None = None) -> None:
+        self.names, self.addresses, self.problem, self.kind = names, addresses, problem, kind
 
 
 async def follow_chain(q: Querier, server: Nameserver, start: str, seen: set[str], *,
@@ -36,14 +40,14 @@ async def follow_chain(q: Querier, server: Nameserver, start: str, seen: set[str
     names, current = [], start
     while True:
         if current in seen:
-            return _Chain(names, (), f"CNAME loop back to {current}")
+            return _Chain(names, (), f"CNAME loop back to {current}", "loop")
         seen.add(current)
         names.append(current)
         if len(names) > MAX_CHAIN:
-            return _Chain(names, (), f"CNAME chain longer than {MAX_CHAIN} hops")
+            return _Chain(names, (), f"CNAME chain longer than {MAX_CHAIN} hops", "too-long")
         answer = await q.ask(server, current, "CNAME")
         if answer.nxdomain:
-            return _Chain(names, (), f"{current} does not exist (NXDOMAIN)")
+            return _Chain(names, (), f"{current} does not exist (NXDOMAIN)", "nxdomain")
         nxt = answer.cname(current)
         if nxt is None:
             break
@@ -51,7 +55,9 @@ async def follow_chain(q: Querier, server: Nameserver, start: str, seen: set[str
     if not need_address:
         return _Chain(names, (), None)
     addresses = await q.addresses(server, current)
-    return _Chain(names, addresses, None if addresses else f"{current} has no A/AAAA record")
+    if addresses:
+        return _Chain(names, addresses, None)
+    return _Chain(names, addresses, f"{current} has no A/AAAA record", "no-address")
 
 
 async def observe(q: Querier, server: Nameserver, record: ExpectedRecord, *, follow: bool = True) -> ServerAnswer:
@@ -85,6 +91,11 @@ async def _observe(q: Querier, server: Nameserver, record: ExpectedRecord, follo
         return _answer(server, Status.WRONG_TARGET, f"{name} points at {pointed}, not {target}", chain=chain)
     rest = await follow_chain(q, server, pointed, {name}, need_address=record.needs_certificate)
     chain = (name, *rest.names)
+    if rest.problem and pointed != target and rest.kind == "no-address":
+        # the record points at a name that exists, only not at Clerk's: wrong, not dangling
+        via = f" (which leads to {rest.names[-1]})" if len(rest.names) > 1 else ""
+        return _answer(server, Status.WRONG_TARGET,
+                       f"{name} points at {pointed}{via}, not {target}; {rest.problem}", chain=chain)
     if rest.problem:
         return await _dangling(q, server, record, pointed, chain, rest.problem)
     if pointed != target:

@@ -18,8 +18,16 @@ from .model import MISCONFIG_ORDER, Nameserver, RecordCheck, ServerAnswer, Statu
 from .query import Querier, first_answer
 from .records import ExpectedRecord
 
-# Resolver answers that an authoritative "ok" turns into "pending": the first hop differs.
+# Resolver answers that an authoritative "ok" turns into "pending": the first hop differs
+# (and a dangling chain whose first hop is not the target: see _stale_chain).
 _LAGGING = (Status.MISSING, Status.WRONG_TARGET, Status.NOT_CNAME, Status.RELATIVE_TARGET)
+
+
+def _stale_chain(record: ExpectedRecord, answer: ServerAnswer) -> bool:
+    """A resolver's dangling chain that starts with another first hop than the target: an
+    old CNAME still cached (the Clerk-side ``clerk_target`` case starts with the target)."""
+    return (answer.status is Status.DANGLING and answer.cause != "clerk_target"
+            and len(answer.chain) > 1 and answer.chain[1] != record.target)
 
 
 def fix_for(record: ExpectedRecord, answer: ServerAnswer) -> str | None:
@@ -60,7 +68,7 @@ def combine(record: ExpectedRecord, answers: Sequence[ServerAnswer]) -> RecordCh
     auth = [a for a in answers if a.role == "authoritative"]
     resolvers = [a for a in answers if a.role == "resolver"]
     statuses = {a.status for a in answers}
-    lagging = [a for a in resolvers if a.status in _LAGGING]
+    lagging = [a for a in resolvers if a.status in _LAGGING or _stale_chain(record, a)]
     several = len(answers) > 1
 
     def said(a: ServerAnswer) -> str:

@@ -3,8 +3,10 @@
 :class:`Querier` sends each question once (answers are shared by every record
 that needs them, e.g. the Clerk target every satellite points at), keeps at most
 ``max_in_flight`` questions on the wire and gives each a timeout. A question that
-gets no usable answer (timeout, SERVFAIL, REFUSED, a network error) raises
-:class:`~clerkdomains.errors.ResolverError`; NXDOMAIN and "no data" are answers.
+gets no usable answer (timeout, SERVFAIL, REFUSED, a network error, a TCP connection
+closed after a truncated UDP answer, an answer that does not parse) raises
+:class:`~clerkdomains.errors.ResolverError`, so it becomes that record's ``error`` and
+never the whole run's; NXDOMAIN and "no data" are answers.
 The single lookup is injectable (``lookup=``) for unit tests.
 """
 
@@ -84,18 +86,29 @@ def answer_from_message(response: dns.message.Message) -> Answer:
 
 async def udp_lookup(server: Nameserver, name: str, rtype: str, *, timeout: float) -> Answer:
     """Ask ``server`` one question over UDP (TCP when truncated), recursion desired."""
-    query = dns.message.make_query(name, rtype)
+    try:
+        query = dns.message.make_query(name, rtype)
+    except (dns.exception.DNSException, ValueError) as exc:
+        raise ResolverError(f"{server.label}: cannot ask about {name!r}: {exc or type(exc).__name__}") from exc
     try:
         response, _ = await dns.asyncquery.udp_with_fallback(query, server.ip, timeout=timeout,
                                                              port=server.port)
     except dns.exception.Timeout:
         raise ResolverError(f"{server.label}: no answer to {name} {rtype} within {timeout:g}s") from None
-    except (OSError, dns.exception.DNSException) as exc:
+    except EOFError as exc:  # truncated over UDP, then the TCP connection closed without an answer
+        raise ResolverError(f"{server.label}: {name} {rtype}: the server closed the TCP connection "
+                            "without answering (after a truncated UDP answer)") from exc
+    except (OSError, ValueError, dns.exception.DNSException) as exc:
         raise ResolverError(f"{server.label}: {name} {rtype} failed: {exc or type(exc).__name__}") from exc
+    except Exception as exc:  # noqa: BLE001 - any failure on the wire is this server's, never the run's
+        raise ResolverError(f"{server.label}: {name} {rtype} failed: {type(exc).__name__}: {exc}") from exc
     rcode = response.rcode()
     if rcode not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
         raise ResolverError(f"{server.label}: {dns.rcode.to_text(rcode)} for {name} {rtype}")
-    return answer_from_message(response)
+    try:
+        return answer_from_message(response)
+    except (ValueError, AttributeError, dns.exception.DNSException) as exc:
+        raise ResolverError(f"{server.label}: unusable answer to {name} {rtype}: {exc}") from exc
 
 
 class Querier:

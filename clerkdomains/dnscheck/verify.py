@@ -10,6 +10,7 @@ display from it; the library never prints).
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
@@ -24,6 +25,30 @@ from .records import ExpectedRecord, RecordsPlan
 
 FIRST_BACKOFF = 2.0
 MAX_BACKOFF = 60.0
+#: The longest --timeout per DNS answer and the longest --wait that are accepted.
+MAX_TIMEOUT = 600.0
+MAX_WAIT = 7 * 24 * 3600.0
+
+
+def _seconds(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def check_timing(*, timeout: object, wait: object) -> None:
+    """InputError (exit 2) unless ``timeout`` is finite in (0, MAX_TIMEOUT] and ``wait``
+    finite in [0, MAX_WAIT]: ``nan``, ``inf`` and ``1e309`` would never finish."""
+    t = _seconds(timeout)
+    if t is None or not 0 < t <= MAX_TIMEOUT:
+        raise InputError(f"--timeout {timeout!r}: give finite seconds more than 0 and at most {MAX_TIMEOUT:g}")
+    w = _seconds(wait)
+    if w is None or not 0 <= w <= MAX_WAIT:
+        raise InputError(f"--wait {wait!r}: give finite seconds from 0 to {MAX_WAIT:g} (7 days)")
 
 
 @dataclass(frozen=True)
@@ -81,10 +106,7 @@ async def verify_async(plan: RecordsPlan, *, nameservers: Sequence[Nameserver] |
                        clock: Callable[[], float] = time.monotonic,
                        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> VerifyResult:
     """Check ``plan``'s records; with ``wait`` > 0, re-check with backoff until all pass or time runs out."""
-    if timeout <= 0:
-        raise InputError("--timeout must be more than 0 seconds")
-    if wait < 0:
-        raise InputError("--wait must be 0 or more seconds")
+    check_timing(timeout=timeout, wait=wait)
     servers = tuple(nameservers) if nameservers else system_nameservers()
     started = clock()
     deadline = started + wait

@@ -1,4 +1,8 @@
-"""Human output of ``dns records`` and ``dns verify`` (Rich tables, returned as text)."""
+"""Human output of ``dns records`` and ``dns verify`` (Rich tables, returned as text).
+
+What servers answered (names, CAA values, messages quoting them) goes through
+:func:`~clerkdomains.render.escape.escape_control`, as do the findings.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Any
 from clerkdomains.dnscheck.model import Status, VerifyResult
 from clerkdomains.dnscheck.records import RecordsPlan
 
+from .escape import escape_control
 from .human import findings_block, to_text
 
 STATUS_STYLE = {Status.OK: "green", Status.PENDING: "yellow", Status.ERROR: "magenta"}
@@ -45,17 +50,24 @@ def render_verify(result: VerifyResult, *, color: bool = False, width: int = 100
         style = STATUS_STYLE.get(check.status, "bold red")
         shown = next((a for a in check.answers if a.status is check.status), None)
         if shown is not None and len(shown.chain) > 1:
-            answer = Text(" → ".join(shown.chain[1:]))
+            answer = Text(escape_control(" → ".join(shown.chain[1:])))
         elif shown is not None and shown.addresses:
-            answer = Text("A/AAAA " + ", ".join(shown.addresses))
+            answer = Text(escape_control("A/AAAA " + ", ".join(shown.addresses)))
         else:
-            answer = Text("no CNAME" if check.status is Status.MISSING else check.message)
+            answer = Text("no CNAME" if check.status is Status.MISSING else escape_control(check.message))
         if several:
             for a in check.answers:
-                answer.append(f"\n  {a.server} [{a.role}]: {a.status.value}",
+                answer.append(f"\n  {escape_control(a.server)} [{a.role}]: {a.status.value}",
                               style=STATUS_STYLE.get(a.status, "red"))
-        table.add_row(Text(check.status.value, style=style), Text(check.record.name), answer)
-    return to_text([table, Text(""), *findings_block(result.findings)], color=color, width=width)
+        table.add_row(Text(check.status.value, style=style), Text(escape_control(check.record.name)), answer)
+    return to_text([table, Text(""), *findings_block(_escaped(result.findings))], color=color, width=width)
+
+
+def _escaped(findings: Any) -> list[Any]:
+    import dataclasses
+
+    return [dataclasses.replace(f, subject=escape_control(f.subject), message=escape_control(f.message),
+                                hint=None if f.hint is None else escape_control(f.hint)) for f in findings]
 
 
 def summary(result: VerifyResult) -> str:
