@@ -119,7 +119,7 @@ def verify(
     clock_skew: Annotated[float, typer.Option("--clock-skew", help="Allowed clock skew in seconds.")] = 5.0,
     now: NowOpt = None,
     jwt_key: Annotated[Path | None, typer.Option(
-        "--jwt-key", dir_okay=False, help="PEM public key (like CLERK_JWT_KEY): no network.")] = None,
+        "--jwt-key", help="PEM public key (like CLERK_JWT_KEY): no network.")] = None,
     jwks: Annotated[str | None, typer.Option("--jwks", metavar="FILE|URL", help="JWKS file or URL.")] = None,
     api_url: Annotated[str | None, typer.Option(
         "--api-url", envvar="CLERK_API_URL", help="Backend API base URL for /v1/jwks (with CLERK_SECRET_KEY).")] = None,
