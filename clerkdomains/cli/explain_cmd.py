@@ -67,7 +67,8 @@ def explain(
     --expect when the answer differs), 2 for bad input or a configuration error the SDK throws.
     """
     from clerkdomains.errors import InputError
-    from clerkdomains.explain import Expectation, build_options, explain as run_explain, from_flags, read_payload
+    from clerkdomains.explain import Expectation, build_options, from_flags, read_payload
+    from clerkdomains.explain import explain as run_explain
 
     chosen = pick_format(fmt, json_, PlainFormat)
     sources = [name for name, given in (("URL", url), ("--curl", curl), ("--har", har), ("--raw", raw))

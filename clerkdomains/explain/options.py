@@ -53,7 +53,7 @@ class EffectiveOptions:
                 continue
             out[sdk_name] = value
         out["sdkVersion"] = o.sdk_version
-        return {"values": out, "sources": {k: v for k, v in self.sources}}
+        return {"values": out, "sources": dict(self.sources)}
 
 
 def parse_option(text: str) -> tuple[str, str]:
