@@ -262,9 +262,27 @@ def _instance(data: Mapping[str, Any], where: str, env: Mapping[str, str]) -> In
 
 
 def _path_value(value: str, key: str, where: str, table: str) -> str:
-    if not value.startswith("/"):
-        raise ConfigError(f"{where}: [{table}] {key} must start with '/', got {value!r}")
+    if not value.startswith("/") or value.startswith("//"):
+        raise ConfigError(f"{where}: [{table}] {key} must start with one '/', got {_shown(value)}")
+    if "\\" in value or any(ord(c) < 0x21 or ord(c) == 0x7F for c in value):
+        raise ConfigError(f"{where}: [{table}] {key} {_shown(value)} contains a space, a backslash "
+                          "or a control character")
     return value
+
+
+def _folder(text: str, root: Path, where: str, label: str) -> Path:
+    """The app folder ``path`` names, absolute. Refused: control characters and names the
+    file system cannot hold (a NUL byte, a name over 255 bytes), before any command opens it."""
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+        raise ConfigError(f"{where}: [{label}] path {_shown(text)} contains a control character")
+    parts = Path(text).parts
+    if len(text.encode("utf-8", "surrogatepass")) > 4000 or any(
+            len(p.encode("utf-8", "surrogatepass")) > 255 for p in parts):
+        raise ConfigError(f"{where}: [{label}] path {_shown(text)} is too long for a folder name")
+    try:
+        return (root / text).resolve()
+    except (OSError, RuntimeError, ValueError) as exc:  # a symlink loop on the way, ...
+        raise ConfigError(f"{where}: [{label}] path {_shown(text)} cannot be resolved: {_reason(exc)}") from None
 
 
 def _app(data: Mapping[str, Any], role: Role, name: str, where: str, root: Path, instance: Instance) -> App:
@@ -288,7 +306,7 @@ def _app(data: Mapping[str, Any], role: Role, name: str, where: str, root: Path,
         names = ", ".join(f.value for f in Framework)
         raise ConfigError(f"{where}: [{label}] unknown framework {fw_text!r} (one of: {names})") from None
     path_text = _str(data, "path", where, label)
-    path = (root / path_text).resolve() if path_text else None
+    path = _folder(path_text, root, where, label) if path_text else None
     key_text = _str(data, "publishable_key", where, label)
     key = _parse_key(key_text, where, label) if key_text else None
     if key and instance.publishable_key and key.key == instance.publishable_key.key:

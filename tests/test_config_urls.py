@@ -80,6 +80,9 @@ BAD: dict[str, tuple[str, str]] = {
                      "[primary] allowed_redirect_origins"),
     "aro-ipv6": (_toml(primary='allowed_redirect_origins = ["https://[::1"]'), "[primary] allowed_redirect_origins"),
     "aro-idn": (_toml(primary='allowed_redirect_origins = ["https://*.☃.dev"]'), "[primary] allowed_redirect_origins"),
+    "path-nul": (_toml(satellite=_sat('path = "apps/sat\\u0000ellite"')), "[satellite 1] path"),
+    "path-too-long": (_toml(primary=f'path = "{"x" * 300}"'), "[primary] path"),
+    "sign-in-path-control": (_toml(primary='sign_in_path = "/sign-in\\u0000"'), "[primary] sign_in_path"),
     "deep-array": (_toml(primary="allowed_redirect_origins = " + "[" * DEEP + "]" * DEEP), "nested too deeply"),
     "deep-inline-table": (_toml(satellite=_sat("sign_in_url = " + "{a=" * DEEP + "1" + "}" * DEEP)),
                           "nested too deeply"),
@@ -129,21 +132,22 @@ COMMANDS = {
 # at least one command
 KINDS = {
     "check": ["sign-in-javascript", "primary-url-ipv6", "satellite-url-idn", "aro-userinfo", "deep-array",
-              "satellite-url-port-text", "primary-url-double-dot", "nested-wrong-type-url"],
+              "satellite-url-port-text", "primary-url-double-dot", "nested-wrong-type-url", "path-nul"],
     "dns records": ["sign-in-file", "primary-url-ipv6-port", "satellite-url-punycode", "aro-ipv6",
                     "deep-inline-table", "satellite-url-port-big", "primary-url-long-host", "proxy-ipv6"],
     "dns verify": ["sign-in-data", "sign-up-ipv6", "satellite-url-emoji", "aro-javascript", "deep-top-level",
                    "proxy-port", "primary-url-empty-host", "satellite-domain-ipv6"],
     "init --config": ["sign-in-ftp", "proxy-ipv6", "sign-up-idn", "aro-file", "deep-array",
-                      "satellite-url-port-text", "primary-url-long-label", "primary-url-userinfo"],
+                      "satellite-url-port-text", "primary-url-long-label", "primary-url-userinfo", "path-too-long",
+                      "sign-in-path-control"],
     "token verify --config": ["sign-in-javascript", "primary-url-ipv6", "satellite-url-idn", "aro-idn",
                               "deep-inline-table", "satellite-url-port-big", "satellite-url-space",
-                              "nested-wrong-type-aro"],
+                              "nested-wrong-type-aro", "path-nul"],
     "trace-sync --simulate": ["sign-in-javascript", "sign-in-file", "sign-in-data", "sign-in-protocol-relative",
                               "sign-up-userinfo", "proxy-javascript", "proxy-on-primary-data", "primary-url-ipv6",
                               "primary-url-javascript", "satellite-url-idn", "satellite-url-file",
                               "satellite-url-backslash", "satellite-domain-userinfo", "deep-top-level",
-                              "nested-wrong-type-table", "aro-javascript"],
+                              "nested-wrong-type-table", "aro-javascript", "path-too-long"],
 }
 CLI_CASES = [(command, case) for command, cases in KINDS.items() for case in cases]
 
