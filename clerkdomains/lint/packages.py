@@ -31,9 +31,10 @@ Sources, best first, per package:
      ``workspaces[<path>]``, then ``packages`` keys ``name``, ``<parent>/name`` and
      ``<workspace name>/name``, the way bun nests them.
 
-   When the lockfile cannot say which copy the app gets (a hand-trimmed lock without
-   ``snapshots``, or without importers), and it holds exactly one version of a package, that
-   version is the one installed: every install from that lockfile has only that copy.
+   When the walk does not reach ``@clerk/backend`` although the lock cannot say why (a trimmed
+   lock without ``snapshots`` or importers), or although the app uses a framework SDK that depends
+   on it (:data:`SERVER_SDKS`), and the lock holds exactly one ``@clerk/backend``, that one is
+   reported: every install from that lockfile has that copy and no other.
 2. ``node_modules/<pkg>/package.json`` (Node's lookup from the app folder up to ``stop``; the
    framework SDK's own ``@clerk/backend`` is looked up from the SDK's real path, so pnpm's
    ``.pnpm`` layout works).
@@ -708,7 +709,7 @@ class _BunLock(_Lock):
     def line_of(self, node: _Node) -> int | None:
         if self._lines is None:
             self._lines = _json_key_lines(self.text)
-        kind, where = node.ref
+        kind, where = node.ref[0], node.ref[1]
         return self._lines.get(("packages", where) if kind == "package" else ("workspaces", where))
 
     def _workspace_node(self, rel: str) -> _Node | None:
@@ -928,11 +929,11 @@ def _from_node_modules(folder: Path, stop: Path, direct: Iterable[str]) -> dict[
     for name in direct:
         where = _installed(folder, name, stop)
         version = _str(_meta(where).get("version")) if where else None
-        if where is None or not version:
-            continue
+        if where is None or not version or (name == BACKEND and BACKEND in found):
+            continue  # (the copy a framework SDK loads wins over the app's own @clerk/backend)
         found[name] = PackageVersion(name, version, "node_modules", where / "package.json")
-        if name == BACKEND or BACKEND not in _merged_deps(_meta(where)) or found.get(BACKEND, None) and \
-                found[BACKEND].via:
+        loaded = found.get(BACKEND)
+        if name == BACKEND or BACKEND not in _merged_deps(_meta(where)) or (loaded and loaded.via):
             continue
         backend = _installed(Path(os.path.realpath(where)), BACKEND, stop)
         backend_version = _str(_meta(backend).get("version")) if backend else None
