@@ -27,7 +27,9 @@ class ClerkDomainsError(Exception):
     exit_code: int = 3
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
-        from clerkdomains.redaction import redact_secrets  # an error line never carries a secret key
+        from clerkdomains.redaction import (
+            redact_secrets,  # an error line never carries a secret key
+        )
 
         message = redact_secrets(message)
         hint = redact_secrets(hint) if hint else hint

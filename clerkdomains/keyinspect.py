@@ -21,7 +21,6 @@ from .keys import (
     parse_secret_key,
 )
 
-
 # a host, optionally with a port: what a Frontend API host in a real key looks like
 _HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+(?::[0-9]{1,5})?")
 

@@ -25,12 +25,13 @@ CASES: dict[str, tuple[str, str | None, int | None, set[str]]] = {
                               {"keys.instance-mismatch", "keys.type-mismatch"}),
     "prod-test-on-production": ("keys.test-on-production", "static-satellite/index.html", 17,
                                 {"keys.instance-mismatch"}),
-    "dev-secret-exposed": ("keys.secret-exposed", "nuxt-satellite/.env", 2, set()),
+    "dev-secret-exposed": ("keys.secret-exposed", "nuxt-satellite/.env", 2, {"keys.secret.missing"}),
     "dev-secret-in-source": ("keys.secret-in-source", "primary/app/page.tsx", 1, set()),
     "dev-invalid-key": ("keys.invalid", "js-satellite/.env", 1, set()),
     "dev-not-gitignored": ("env.not-gitignored", "primary/.env.local", None, set()),
     "dev-domain-has-scheme": ("satellite.domain.has-scheme", "next15-satellite/.env.local", 4, set()),
-    "prod-domain-clerk-prefix": ("satellite.domain.clerk-prefix", "next15-satellite/middleware.ts", 9, set()),
+    "prod-domain-clerk-prefix": ("satellite.domain.clerk-prefix", "next15-satellite/middleware.ts", 9,
+                                 {"app.option.disagree"}),
     "dev-domain-missing": ("satellite.domain.missing", "tanstack-satellite/.env", None, set()),
     "dev-env-wrong-name": ("env.not-read", "next15-satellite/.env.local", 4, {"satellite.domain.missing"}),
     "dev-domain-not-own-host": ("satellite.domain.not-own-host", "tanstack-satellite/.env", 4, set()),
@@ -60,7 +61,24 @@ CASES: dict[str, tuple[str, str | None, int | None, set[str]]] = {
     "prod-passkeys": ("passkeys.across-satellites", "primary/app/page.tsx", 9, set()),
     "prod-csp-missing-fapi": ("csp.missing-frontend-api", "next15-satellite/next.config.mjs", 18, set()),
     "prod-csp-missing-images": ("csp.missing-clerk-source", "static-satellite/index.html", 5, set()),
+    # what the framework and the SDK really run (the app reader, #10)
+    "dev-next15-proxy-ts": ("nextjs.middleware.wrong-name", "next15-satellite/proxy.ts", None, set()),
+    "dev-no-middleware": ("nextjs.middleware.none", "next15-satellite", None, set()),
+    "dev-publishable-key-missing": ("keys.publishable.missing", "next15-satellite/.env.local", None, set()),
+    "dev-secret-key-missing": ("keys.secret.missing", "next15-satellite/.env.local", None, set()),
+    "dev-shorthand-no-domain": ("satellite.domain.missing", "next15-satellite/.env.local", None,
+                                {"satellite.is-satellite.missing", "app.option.disagree"}),
+    "dev-matcher-skips-pages": ("middleware.matcher.skips-pages", "next15-satellite/middleware.ts", 10, set()),
+    "dev-tanstack-no-middleware": ("tanstack.middleware.none", "tanstack-satellite/src/start.ts", None, set()),
+    "dev-nuxt-module-missing": ("nuxt.module.missing", "nuxt-satellite/nuxt.config.ts", None, set()),
+    "prod-script-tag-is-satellite": ("script-tag.attribute.unknown", "static-satellite/index.html", 19, set()),
+    "dev-options-disagree": ("app.option.disagree", "next15-satellite/.env.local", 5, set()),
+    "prod-both-middleware-files": ("nextjs.middleware.both", "primary/middleware.ts", None, set()),
 }
+# The severity of each case's finding when it is not an error.
+WARNINGS = {"dev-autosync-3.1", "dev-autosync-config-true", "dev-old-backend", "prod-passkeys",
+            "dev-matcher-skips-api", "prod-proxy-with-domain", "prod-same-site", "dev-env-wrong-name",
+            "dev-sign-up-missing", "prod-csp-missing-images", "prod-test-on-production"}
 
 
 def _problems(config: Path) -> list:
@@ -89,6 +107,7 @@ def test_broken_fixture_is_found_with_file_and_line(tmp_path: Path, case: str) -
     assert hits, f"{code} not reported; got {[f.code for f in found]}"
     assert (hits[0].file, hits[0].line) == (file, line)
     assert hits[0].hint, "every finding gives the fix"
+    assert hits[0].severity is (Severity.WARNING if case in WARNINGS else Severity.ERROR)
     assert {f.code for f in found} - {code} <= also
 
 

@@ -99,6 +99,8 @@ class MiddlewareRun:
     message: str
     fix: str
     assumption: str | None = None
+    present: tuple[str, ...] = ()  # the middleware/proxy files that exist (relative paths)
+    call_file: str | None = None  # the file holding the clerkMiddleware call (a re-export's target)
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,7 @@ def read_folder(folder: Path, framework: Framework | str, *, mode: str, stop: Pa
     server_kinds = _SERVER_SITES.get(framework, ())
     browser_kinds = _BROWSER_SITES.get(framework, ())
     server_sites = [s for s in sites if s.kind in server_kinds
-                    and (framework is not Framework.NEXTJS or (middleware and s.rel == middleware.file))]
+                    and (framework is not Framework.NEXTJS or (middleware and s.rel == (middleware.call_file or middleware.file)))]
     browser_sites = [s for s in sites if s.kind in browser_kinds]
     server: dict[str, Effective] = {}
     if info.has_server and (middleware is None or middleware.runs):

@@ -106,9 +106,11 @@ def middleware_run(project: Project, framework: Framework, sites: list[CallSite]
     if framework is Framework.NUXT:
         site = next((s for s in sites if s.kind == "nuxt.config clerk"), None)
         if site is None:
+            config = next((f.rel for f in project.files if f.rel.startswith("nuxt.config.")), None)
             return MiddlewareRun(False, None, None, None, None, "nuxt.module.missing",
                                  "nuxt.config does not list the @clerk/nuxt module, so no Clerk server middleware "
-                                 "runs", "add '@clerk/nuxt' to `modules` in nuxt.config.ts")
+                                 "runs", "add '@clerk/nuxt' to `modules` in nuxt.config.ts",
+                                 present=(config,) if config else ())
         return MiddlewareRun(True, site.rel, site.line, None, None, None, "", "")
     return None
 
@@ -119,7 +121,7 @@ def _next(project: Project, sites: list[CallSite], versions: dict[str, Any]) -> 
     choice = middleware_choice(project.folder, next_version(project))
     if choice.file is None:
         return MiddlewareRun(False, None, None, None, None, choice.code or "nextjs.middleware.none",
-                             choice.message, choice.fix, choice.assumption)
+                             choice.message, choice.fix, choice.assumption, choice.present)
     file = project.get(choice.file)
     if file is None:
         return MiddlewareRun(False, choice.file, None, None, None, "nextjs.middleware.unreadable",
@@ -133,6 +135,6 @@ def _next(project: Project, sites: list[CallSite], versions: dict[str, Any]) -> 
                              f"export default clerkMiddleware() from {choice.file} (wrap your own logic in its "
                              "handler)", choice.assumption)
     return MiddlewareRun(True, choice.file, call[1], matchers, matcher_line, choice.code, choice.message,
-                         choice.fix, choice.assumption)
+                         choice.fix, choice.assumption, choice.present, call[0].rel)
 
 

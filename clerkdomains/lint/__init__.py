@@ -17,6 +17,7 @@ from clerkdomains.findings import Finding, Severity
 
 from .context import AppContext, read_app
 from .rules_csp import check_csp
+from .rules_effective import check_effective
 from .rules_keys import check_keys, found_keys
 from .rules_middleware import check_middleware
 from .rules_primary import check_primary
@@ -121,6 +122,7 @@ def check_setup(setup: Setup, *, relative_to: Path | None = None, effective: Any
         found.extend(check_keys(ctx, reference))
         found.extend(check_links(ctx))
         found.extend(check_middleware(ctx))
+        found.extend(check_effective(ctx))
         found.extend(check_sdk(ctx))
         found.extend(check_csp(ctx))
     found.extend(next((f for ctx in contexts if (f := check_passkeys(ctx))), []))

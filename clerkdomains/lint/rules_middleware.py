@@ -48,7 +48,8 @@ def check_middleware(ctx: AppContext) -> list[Finding]:
     out: list[Finding] = []
     if run.code:
         severity = F.error if not run.runs else F.warning
-        where = {"file": str(ctx.folder / run.file) if run.file else str(ctx.folder), "line": run.line}
+        shown = run.file or (run.present[0] if run.present else None)
+        where = {"file": str(ctx.folder / shown) if shown else str(ctx.folder), "line": run.line}
         consequence = "" if run.runs else (" The SDK never sees a request, so this app can never sync" if
                                            ctx.app.is_satellite else " Server-side auth() and the handshake "
                                            "never run")

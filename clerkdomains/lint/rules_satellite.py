@@ -85,8 +85,7 @@ def _domain(ctx: AppContext) -> list[Finding]:
     out: list[Finding] = []
     own = ctx.app.url.domain
     primary = ctx.setup.primary.url.domain
-    if ctx.folder and any(s.mentions_clerk for s in ctx.sources) and not is_set_anywhere(ctx, "domain") \
-            and not is_set_anywhere(ctx, "proxyUrl"):
+    if ctx.folder and any(s.mentions_clerk for s in ctx.sources) and _no_domain_on_some_side(ctx):
         env_name = ctx.info.env.domain
         out.append(F.error(
             "satellite.domain.missing", ctx.app.name,
@@ -119,6 +118,18 @@ def _domain(ctx: AppContext) -> list[Finding]:
                 f"{sv.label} is {value!r}, {whose}; `domain` must be the satellite's own host[:port] "
                 f"({own})", f"write {sv.fix(own)}", **sv.where))
     return out
+
+
+def _no_domain_on_some_side(ctx: AppContext) -> bool:
+    """The server middleware (or, without one, the browser SDK) gets neither a domain nor a proxy URL."""
+    read = ctx.read
+    if read is None:
+        return not is_set_anywhere(ctx, "domain") and not is_set_anywhere(ctx, "proxyUrl")
+    for table in ([read.server] if read.server else []) + [read.browser]:
+        domain, proxy = table.get("domain"), table.get("proxyUrl")
+        if domain and proxy and domain.known and proxy.known and not domain.value and not proxy.value:
+            return True
+    return False
 
 
 def _reads_true(value: object) -> bool:
