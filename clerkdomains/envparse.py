@@ -9,6 +9,7 @@ newline), each binding with its key, its value as python-dotenv reads it and its
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -81,16 +82,62 @@ def _value_span(text: str, key: str) -> tuple[int, int, int]:
 
 def parse_env(text: str) -> list[EnvPiece]:
     """Split an env file into pieces that join back to ``text`` byte for byte."""
-    from dotenv.parser import parse_stream
+    return list(_parse_cached(text))
 
-    pieces: list[EnvPiece] = []
-    for binding in parse_stream(io.StringIO(text)):
-        raw, line = binding.original.string, binding.original.line
-        if binding.key is None or binding.error:
-            pieces.append(EnvPiece(raw, None, None, line))
-            continue
-        offset, start, end = _value_span(raw, binding.key)
-        pieces.append(EnvPiece(raw, binding.key, binding.value, line + offset, start, end))
+
+@functools.lru_cache(maxsize=8)
+def _parse_cached(text: str) -> tuple[EnvPiece, ...]:
+    # one ``init`` reads the same text up to five times (merge, masks, stale keys, line
+    # numbers); python-dotenv's parser is the slow part, so each text is parsed once
+    return tuple(_parse(text))
+
+
+# A plain `NAME=value` line (no quotes, spaces, `#`, `\\` or `$`) or a comment line, ending in a
+# newline: python-dotenv reads it exactly so (key, value, the whole line as its text), so it is
+# split here without the slow general parser, which reads every other piece.
+# tests/test_fuzz_envfiles.py holds both ways to the same pieces.
+_PLAIN_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=([A-Za-z0-9_./:@+,~%-]*)(?:\r\n|\n)|#[^\r\n]*(?:\r\n|\n)")
+
+
+def _piece(binding: object) -> EnvPiece:
+    raw, line = binding.original.string, binding.original.line  # type: ignore[attr-defined]
+    key = binding.key  # type: ignore[attr-defined]
+    if key is None or binding.error:  # type: ignore[attr-defined]
+        return EnvPiece(raw, None, None, line)
+    offset, start, end = _value_span(raw, key)
+    return EnvPiece(raw, key, binding.value, line + offset, start, end)  # type: ignore[attr-defined]
+
+
+def _parse(text: str) -> list[EnvPiece]:
+    from dotenv.parser import Position, Reader, parse_binding, parse_stream
+
+    if text.startswith("\ufeff"):  # python-dotenv's reader drops it, which would shift positions
+        pieces = [_piece(b) for b in parse_stream(io.StringIO(text))]
+    else:
+        pieces = []
+        reader = Reader(io.StringIO(text))
+        pos, line, size = 0, 1, len(text)
+        while pos < size:
+            m = _PLAIN_LINE.match(text, pos)
+            if m is not None:
+                key = m.group(1)
+                if key is None:
+                    pieces.append(EnvPiece(m.group(0), None, None, line))
+                else:
+                    start = len(key) + 1
+                    pieces.append(EnvPiece(m.group(0), key, m.group(2), line, start, start + len(m.group(2))))
+                pos, line = m.end(), line + 1
+                continue
+            reader.position = Position(pos, line)
+            pieces.append(_piece(parse_binding(reader)))
+            pos, line = reader.position.chars, reader.position.line
     if "".join(p.text for p in pieces) != text:  # pragma: no cover - guards our assumption about the parser
         raise InputError("env file could not be split without changing it; edit it by hand")
     return pieces
+
+
+def _parse_reference(text: str) -> list[EnvPiece]:
+    """python-dotenv's own reading, piece by piece, without the plain-line shortcut (for tests)."""
+    from dotenv.parser import parse_stream
+
+    return [_piece(b) for b in parse_stream(io.StringIO(text))]
