@@ -306,3 +306,31 @@ def test_init_and_check_escape_a_hostile_env_file(tmp_path: Path) -> None:
         no_traceback(result)
         plain = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)
         assert not ESCAPES.search(plain), (args, repr(plain))
+
+
+def test_owned_key_whose_quote_runs_over_lines_is_kept_and_appended(tmp_path: Path) -> None:
+    """The lines inside an owned key's multi-line quote are not dropped: the definition stays
+    and the key is appended (loaders use the last one), with a warning naming the line."""
+    env = project(tmp_path)
+    user = 'NEXT_PUBLIC_CLERK_DOMAIN="oops\nMY_FLAG=1\nMY_OTHER=2\n"\nAFTER=3\n'
+    env.write_text(user)
+    result = rerun("--json")
+    assert result.exit_code == 0, result.output
+    text = env.read_text()
+    assert text.startswith(user)
+    assert text.rstrip().endswith("NEXT_PUBLIC_CLERK_DOMAIN=localhost:3001")
+    warning = next(f for f in json.loads(result.stdout)["findings"] if f["code"] == "init.env.multiline-value")
+    assert warning["line"] == 1 and warning["file"] == SAT_ENV
+    assert rerun().exit_code == 0 and env.read_text() == text
+
+
+def test_merge_that_would_change_other_variables_is_refused() -> None:
+    import pytest
+
+    from clerkdomains.errors import InputError
+    from clerkdomains.scaffold.envfile import merge_env
+    from clerkdomains.scaffold.model import EnvEntry
+
+    # a comment holding a quote, appended after an unterminated quote, would end that quote
+    with pytest.raises(InputError, match="change how dotenv loaders read"):
+        merge_env("A='open\nB=1\n", [EnvEntry("NEW_KEY", "v", comment="it's")])

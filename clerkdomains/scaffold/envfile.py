@@ -4,13 +4,20 @@
 back to the exact input; :func:`merge_env` updates clerkdomains' own keys in place and appends the
 missing ones at the end; every other byte stays as it was. Values are read the way
 dotenv loaders read them (python-dotenv's parser); the editing is ours.
+
+Two guards keep a user's lines from being lost. A definition of one of our keys whose quote
+runs over several lines (``KEY="abc`` with a ``"`` somewhere below, which loaders read as one
+value holding the lines in between) is left as it is and the key is appended instead (the
+last definition wins); the change records the line (``multiline``). And the merged text is
+read back: if any other variable would read differently, or one of ours not as set, the merge
+is refused with an :class:`~clerkdomains.errors.InputError` instead of written.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from clerkdomains.envparse import EnvPiece, parse_env
@@ -36,6 +43,7 @@ class EnvChange:
     kind: EnvChangeKind  # kept: a placeholder that did not replace the user's value
     line: int  # 1-based line of the key in the merged text
     duplicates: int = 1  # how many times the key was defined before the merge
+    multiline: int = 0  # the line of a definition whose quote ran over lines (kept; key appended)
 
 
 @dataclass(frozen=True)
@@ -99,15 +107,19 @@ def merge_env(text: str, entries: Sequence[EnvEntry]) -> EnvMerge:
     changes: list[EnvChange] = []
     added: list[str] = []
     for entry in entries:
-        if entry.key not in last:
+        piece = pieces[last[entry.key]] if entry.key in last else None
+        current = (piece.value or "") if piece is not None else ""
+        raw = piece.text[piece.value_start:piece.value_end] if piece is not None else ""
+        spans = piece is not None and ("\n" in raw or "\r" in raw) and not (entry.placeholder and current)
+        if piece is None or spans:
             if entry.comment:
-                added.append(f"# {entry.comment.removeprefix('#').strip()}{newline}")
+                comment = " ".join(entry.comment.removeprefix("#").split())
+                added.append(f"# {comment}{newline}")
             added.append(f"{entry.key}={format_value(entry.value)}{newline}")
-            changes.append(EnvChange(entry.key, "add", 0))
+            changes.append(EnvChange(entry.key, "add", 0, counts.get(entry.key, 0) + (1 if spans else 0),
+                                     piece.line if spans and piece is not None else 0))
             continue
         index = last[entry.key]
-        piece = pieces[index]
-        current = piece.value or ""
         if entry.placeholder and current:
             kind: EnvChangeKind = "unchanged" if current == entry.value else "kept"
         elif current == entry.value and piece.value is not None:
@@ -123,9 +135,33 @@ def merge_env(text: str, entries: Sequence[EnvEntry]) -> EnvMerge:
         if merged.strip():
             merged += newline
         merged += ADDED_HEADER + newline + "".join(added)
-    lines = {p.key: p.line for p in parse_env(merged) if p.key is not None}
-    changes = [c if c.kind != "add" else EnvChange(c.key, "add", lines.get(c.key, 0)) for c in changes]
+    new_pieces = parse_env(merged)
+    _same_reading(pieces, new_pieces, entries, changes)
+    lines = {p.key: p.line for p in new_pieces if p.key is not None}
+    changes = [c if c.kind != "add" else replace(c, line=lines.get(c.key, 0)) for c in changes]
     return EnvMerge(merged, tuple(changes))
+
+
+def _reading(pieces: Sequence[EnvPiece]) -> dict[str, str | None]:
+    return {p.key: p.value for p in pieces if p.key is not None}
+
+
+def _same_reading(old: Sequence[EnvPiece], new: Sequence[EnvPiece], entries: Sequence[EnvEntry],
+                  changes: Sequence[EnvChange]) -> None:
+    """Refuse a merge after which a loader would read any other variable differently, or one
+    of ours not as intended (a quote left open above could swallow what was appended)."""
+    before, after = _reading(old), _reading(new)
+    ours = {e.key for e in entries}
+    kept = {c.key for c in changes if c.kind in ("unchanged", "kept")}
+    wrong = [k for k in before.keys() | after.keys() if k not in ours and before.get(k) != after.get(k)]
+    wrong += [e.key for e in entries if e.key not in kept and after.get(e.key) != e.value]
+    wrong += [k for k in kept if after.get(k) != before.get(k)]
+    if wrong:
+        line = next((p.line for p in old if p.key is None and p.text.strip()
+                     and not p.text.lstrip().startswith("#")), 0)
+        where = f" (an unterminated quote at line {line}?)" if line else ""
+        raise InputError(f"merging would change how dotenv loaders read {sorted(wrong)[0]}{where}; "
+                         "nothing was written", hint="close the quote, or add the variables by hand")
 
 
 def mask_env(text: str, shown: set[str]) -> str:

@@ -196,7 +196,12 @@ def _plan_env(desired: DesiredFile, name: str, target: Path, within: Path | None
     bom = "\ufeff" if old and old.startswith("\ufeff") else ""
     if bom:  # loaders skip it; the merge keeps it
         old = old[1:]
-    merge = merge_env(old or "", desired.env)
+    try:
+        merge = merge_env(old or "", desired.env)
+    except InputError as exc:  # the file stays as it is; the other files go ahead
+        return FileAction(desired, "conflict", "cannot merge without changing other variables", existed=True,
+                          target=target if target != desired.path else None), [
+            error("init.env.cannot-merge", desired.app, f"{name}: {exc.message}", hint=exc.hint, file=name)]
     if bom:
         merge = EnvMerge(bom + merge.text, merge.changes)
     shown = {e.key for e in desired.env if not e.secret}
@@ -207,7 +212,16 @@ def _plan_env(desired: DesiredFile, name: str, target: Path, within: Path | None
                 f"{'updated' if c.kind == 'update' else 'checked'} the last one (line {c.line}), "
                 "the one dotenv loaders use",
                 hint="delete the other definitions", file=name, line=c.line)
-        for c in merge.changes if c.duplicates > 1
+        for c in merge.changes if c.duplicates > 1 and not c.multiline
+    ]
+    notes += [
+        warning("init.env.multiline-value", desired.app,
+                f"{c.key} at line {c.multiline} of {name} opens a quote that runs over several lines, so "
+                "dotenv loaders read the lines up to the closing quote as its value; that definition was "
+                f"left as it is and {c.key} was added at line {c.line}, which loaders use instead",
+                hint=f"delete the old {c.key} definition, and close its quote if the lines after it are "
+                "meant as variables", file=name, line=c.multiline)
+        for c in merge.changes if c.multiline
     ]
     notes += _stale_notes(old or "", desired, name)
     target_or_none = target if target != desired.path else None
