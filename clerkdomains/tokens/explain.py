@@ -172,7 +172,8 @@ def explain_header(header: dict[str, Any]) -> list[ClaimLine]:
     for name, value in header.items():
         text = HEADER_TEXT.get(name)
         if name == "cat":
-            text = f"{text}: {CATEGORY_NAMES.get(value, 'unknown category')}"
+            named = CATEGORY_NAMES.get(value) if isinstance(value, str) else None
+            text = f"{text}: {named or 'unknown category'}"
         lines.append(ClaimLine(name, value, text))
     return lines
 

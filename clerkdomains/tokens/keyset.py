@@ -149,11 +149,12 @@ class KeySet:
 
 
 def _pem_public_numbers(pem_text: str) -> Any:
+    from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
     from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
     try:
-        key = load_pem_public_key(pem_text.encode())
-    except (ValueError, TypeError):
+        key = load_pem_public_key(pem_text.encode("utf-8", "replace"))
+    except (ValueError, TypeError, UnsupportedAlgorithm):  # e.g. an OID mangled in the DER
         return None
     return key.public_numbers() if isinstance(key, RSAPublicKey) else None

@@ -70,6 +70,15 @@ def json_safe(value: Any) -> Any:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def _safe_findings(findings: Sequence[Finding]) -> tuple[Finding, ...]:
+    """Findings whose texts quote token data, with lone surrogates replaced (any output
+    stream must be able to write them)."""
+    import dataclasses
+
+    return tuple(dataclasses.replace(f, subject=json_safe(f.subject), message=json_safe(f.message),
+                                     hint=json_safe(f.hint)) for f in findings)
+
+
 def _has_surrogate(text: str) -> bool:
     try:
         text.encode("utf-8")
@@ -203,7 +212,7 @@ def decode_report(source: TokenInput, decoded: DecodedToken, *, now: float | Non
         findings.append(warning("token.odd-shape", "token", "the header or payload JSON is not an object"))
     directives = tuple(handshake_directives(decoded.claims))
     return DecodeReport(kind, source, tuple(explain_header(decoded.header)),
-                        tuple(explain_claims(decoded.claims, now)), directives, tuple(findings),
+                        tuple(explain_claims(decoded.claims, now)), directives, _safe_findings(findings),
                         _redacted_claims(decoded.claims), show_token)
 
 
@@ -318,7 +327,7 @@ def verify_report(source: TokenInput, result: TokenVerification, ctx: VerifyCont
                                  "the key server's Date header",
                                  hint="sync the clock (NTP)" if severe else None))
     checked = {"azp": bool(ctx.authorized_parties), "iss": bool(ctx.issuers)}
-    return VerifyReport(result, kind, source.cookie, tuple(findings),
+    return VerifyReport(result, kind, source.cookie, _safe_findings(findings),
                         tuple(f.to_dict() for f in ctx.fetches), issuer_app, ctx.key_source,
                         source.token if show_token else None, now, checked, ctx.config)
 
