@@ -49,7 +49,7 @@ class _Collector:
 
     def evaluator(self, file: SourceText) -> Evaluator:
         def resolve(name: str, data: bytes) -> tuple[bytes, Node] | None:
-            owner = file if data is file.data else next((f for f in self.project.files if f.data is data), file)
+            owner = file if data is file.data else (self.project.owner(data) or file)
             found = self.project.resolve(owner, name)
             return (found[0].data, found[1]) if found else None
 

@@ -3,8 +3,7 @@ use), and what an identifier is bound to (a ``const`` in the file, or an import 
 module, re-exports followed).
 
 Files are found below the app folder without build output or ``node_modules``; each is read with
-:mod:`clerkdomains.safeio` semantics (regular files only, bounded size, no symlink out of the
-folder) by :func:`_read`.
+:mod:`clerkdomains.safeio` (regular files only, bounded size, no symlink out of the folder).
 """
 
 from __future__ import annotations
@@ -133,6 +132,11 @@ class Project:
         self.folder = folder
         self.files: list[SourceText] = _find_files(folder)
         self._by_rel = {f.rel: f for f in self.files}
+        self._by_data = {id(f.data): f for f in self.files}
+
+    def owner(self, data: bytes) -> SourceText | None:
+        """The file whose bytes ``data`` are (the evaluator hands bytes around, not files)."""
+        return self._by_data.get(id(data))
 
     def get(self, rel: str) -> SourceText | None:
         return self._by_rel.get(rel)
@@ -170,23 +174,14 @@ class Project:
 
 
 def _read(path: Path, folder: Path) -> bytes | None:
-    """A regular file's bytes (bounded; no symlink leaving ``folder``), or None."""
-    try:
-        from clerkdomains.safeio import read_bytes
-    except ImportError:  # pragma: no cover - safeio arrives with the reliability work
-        read_bytes = None
-    if read_bytes is not None:
-        from clerkdomains.errors import ClerkDomainsError
+    """A regular file's bytes (bounded; no symlink leaving ``folder``), or None: a file the safe
+    reader refuses is simply not a source."""
+    from clerkdomains.errors import ClerkDomainsError
+    from clerkdomains.safeio import read_bytes
 
-        try:
-            return read_bytes(path, within=folder, max_bytes=MAX_FILE_BYTES)
-        except ClerkDomainsError:
-            return None
     try:
-        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
-            return None
-        return path.read_bytes()
-    except OSError:
+        return read_bytes(path, within=folder, max_bytes=MAX_FILE_BYTES)
+    except ClerkDomainsError:
         return None
 
 

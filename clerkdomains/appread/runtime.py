@@ -24,28 +24,11 @@ __all__ = ["middleware_run", "next_version"]
 _START_FILES = ("src/start.ts", "src/start.tsx", "app/start.ts", "start.ts")
 
 
-def next_version(project: Project) -> tuple[int, int, int] | None:
-    """The Next.js version the app installs: ``node_modules/next``, else the lowest version the
-    package.json range allows (evaluated by the semver library)."""
-    import json
-
-    from clerkdomains.lint.packages import lowest_allowed, parse_version
-
-    for candidate in (project.folder / "node_modules" / "next" / "package.json", project.folder / "package.json"):
-        try:
-            data = json.loads(candidate.read_text(encoding="utf-8"))
-        except (OSError, ValueError, UnicodeDecodeError):
-            continue
-        if not isinstance(data, dict):
-            continue
-        if candidate.parent.name == "next" and isinstance(data.get("version"), str):
-            return parse_version(data["version"])
-        for section in ("dependencies", "devDependencies"):
-            spec = data.get(section, {}).get("next") if isinstance(data.get(section), dict) else None
-            if isinstance(spec, str):
-                low = lowest_allowed(spec)
-                return parse_version(low) if low else None
-    return None
+def next_version(versions: dict[str, Any]) -> tuple[int, int, int] | None:
+    """The Next.js version the app installs, as the package reader resolved it (lockfile,
+    ``node_modules``, else the lowest version the package.json range allows)."""
+    found = versions.get("next")
+    return found.parsed if found is not None else None
 
 
 def _matchers(project: Project, file: SourceText) -> tuple[tuple[str, ...] | None, int | None]:
@@ -53,8 +36,11 @@ def _matchers(project: Project, file: SourceText) -> tuple[tuple[str, ...] | Non
     node = file.bindings().get("config")
     if node is None:
         return None, None
-    ev = Evaluator(file.data, lambda name, data: (lambda r: (r[0].data, r[1]) if r else None)(project.resolve(file, name)),
-                   lambda name: None)
+    def resolve(name: str, _data: bytes) -> tuple[bytes, Any] | None:
+        found = project.resolve(file, name)
+        return (found[0].data, found[1]) if found else None
+
+    ev = Evaluator(file.data, resolve, lambda name: None)
     value = ev.evaluate(node)
     if not (value.known and isinstance(value.value, Obj)):
         return None, None
@@ -118,7 +104,7 @@ def middleware_run(project: Project, framework: Framework, sites: list[CallSite]
 def _next(project: Project, sites: list[CallSite], versions: dict[str, Any]) -> MiddlewareRun:
     from .nextjs import middleware_choice
 
-    choice = middleware_choice(project.folder, next_version(project))
+    choice = middleware_choice(project.folder, next_version(versions))
     if choice.file is None:
         return MiddlewareRun(False, None, None, None, None, choice.code or "nextjs.middleware.none",
                              choice.message, choice.fix, choice.assumption, choice.present)
